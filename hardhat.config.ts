@@ -3,6 +3,8 @@ import { createRequire } from "node:module";
 import hardhatToolboxMochaEthers from "@nomicfoundation/hardhat-toolbox-mocha-ethers";
 import { configVariable, defineConfig } from "hardhat/config";
 
+import { civicTasks } from "./tasks/index.js";
+
 const require = createRequire(import.meta.url);
 
 /** The compiler comes from the npm `solc` package: no download at build time. */
@@ -24,6 +26,7 @@ const testProfile = process.env.CIVIC_TEST_PROFILE === "ci" ? TEST_PROFILES.ci :
 
 export default defineConfig({
   plugins: [hardhatToolboxMochaEthers],
+  tasks: civicTasks,
   solidity: {
     profiles: {
       default: {

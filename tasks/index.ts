@@ -1,0 +1,8 @@
+/**
+ * Every civic-ledger Hardhat task. Each area file (`tasks/<area>.ts`) exports an array of task
+ * definitions whose actions load lazily from `tasks/actions/`; hardhat.config.ts registers them
+ * all. Business logic lives in `scripts/lib/`, shared with tests and scripts.
+ */
+import type { TaskDefinition } from "hardhat/types/tasks";
+
+export const civicTasks: TaskDefinition[] = [];
