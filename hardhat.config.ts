@@ -40,7 +40,10 @@ export default defineConfig({
         settings: { optimizer: { enabled: true, runs: 10_000 }, evmVersion: EVM_VERSION },
       },
     },
-    npmFilesToBuild: ["@openzeppelin/contracts/access/manager/AccessManager.sol"],
+    npmFilesToBuild: [
+      "@openzeppelin/contracts/access/manager/AccessManager.sol",
+      "@openzeppelin/contracts/token/ERC20/IERC20.sol",
+    ],
   },
   paths: {
     ignition: "deploy",

@@ -1,0 +1,61 @@
+/**
+ * The one builder behind both Ignition modules: deploys the AccessManager and the civic-ledger
+ * contracts on a given token, maps every restricted function to its role (from the shared table
+ * of scripts/lib/wiring.ts), labels roles 1-8, grants LEDGER_CLIENT to the modules and, last,
+ * applies `adminDelay` so that a new way to move money is public for that long before it works.
+ * The deployer ends as the only ADMIN; `npx hardhat roles handover` passes ADMIN to a multisig.
+ */
+import type { IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
+import type { ContractFuture } from "@nomicfoundation/ignition-core";
+
+import { ROLES, type RoleName } from "../../scripts/lib/roles.js";
+import { roleSelectors, type SuiteContract } from "../../scripts/lib/wiring.js";
+
+/** Roles 1-8 get these AccessManager labels (ADMIN is the manager's own role 0). */
+const LABELLED_ROLES: RoleName[] = [
+  "BUDGET_OFFICER",
+  "PROCUREMENT_OFFICER",
+  "INSPECTOR",
+  "PERMIT_OFFICER",
+  "PROGRAM_MANAGER",
+  "OUTCOME_VERIFIER",
+  "GUARDIAN",
+  "LEDGER_CLIENT",
+];
+
+// eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types
+export function buildSuite(m: IgnitionModuleBuilder, token: ContractFuture<string> | ReturnType<IgnitionModuleBuilder["contractAt"]>) {
+  const adminDelay = m.getParameter<bigint | number>("adminDelay", 0n);
+  const deployer = m.getAccount(0);
+
+  const manager = m.contract("AccessManager", [deployer]);
+  const ledger = m.contract("BudgetLedger", [manager, token]);
+  const targets: Record<SuiteContract, ContractFuture<string> | undefined> = {
+    BudgetLedger: ledger,
+    PermitRegistry: undefined,
+    ProcurementEscrow: undefined,
+    SubsidyDisbursement: undefined,
+  };
+
+  const setup = [];
+  for (const [name, target] of Object.entries(targets) as Array<[SuiteContract, ContractFuture<string> | undefined]>) {
+    if (target === undefined) continue;
+    for (const { role, roleId, selectors } of roleSelectors(name)) {
+      setup.push(m.call(manager, "setTargetFunctionRole", [target, selectors, roleId], { id: `wire_${name}_${role}` }));
+    }
+  }
+  for (const role of LABELLED_ROLES) {
+    setup.push(m.call(manager, "labelRole", [ROLES[role], role], { id: `label_${role}` }));
+  }
+
+  // Delays last: from here on, granting LEDGER_CLIENT or ADMIN, and re-mapping a contract's
+  // functions to roles, take `adminDelay` to become effective.
+  m.call(manager, "setGrantDelay", [ROLES.LEDGER_CLIENT, adminDelay], { id: "delay_LEDGER_CLIENT", after: setup });
+  m.call(manager, "setGrantDelay", [ROLES.ADMIN, adminDelay], { id: "delay_ADMIN", after: setup });
+  for (const [name, target] of Object.entries(targets) as Array<[SuiteContract, ContractFuture<string> | undefined]>) {
+    if (target === undefined) continue;
+    m.call(manager, "setTargetAdminDelay", [target, adminDelay], { id: `delay_${name}`, after: setup });
+  }
+
+  return { AccessManager: manager, BudgetLedger: ledger };
+}
