@@ -5,4 +5,7 @@
  */
 import type { TaskDefinition } from "hardhat/types/tasks";
 
-export const civicTasks: TaskDefinition[] = [];
+import { budgetTasks } from "./budget.js";
+import { roleTasks } from "./roles.js";
+
+export const civicTasks: TaskDefinition[] = [...budgetTasks, ...roleTasks];
