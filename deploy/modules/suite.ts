@@ -23,8 +23,10 @@ const LABELLED_ROLES: RoleName[] = [
   "LEDGER_CLIENT",
 ];
 
-// eslint-disable-next-line @typescript-eslint/explicit-module-boundary-types
-export function buildSuite(m: IgnitionModuleBuilder, token: ContractFuture<string> | ReturnType<IgnitionModuleBuilder["contractAt"]>) {
+export function buildSuite(
+  m: IgnitionModuleBuilder,
+  token: ContractFuture<string> | ReturnType<IgnitionModuleBuilder["contractAt"]>,
+) {
   const adminDelay = m.getParameter<bigint | number>("adminDelay", 0n);
   const deployer = m.getAccount(0);
 
