@@ -6,6 +6,7 @@
 import type { TaskDefinition } from "hardhat/types/tasks";
 
 import { budgetTasks } from "./budget.js";
+import { guardianTasks } from "./guardian.js";
 import { roleTasks } from "./roles.js";
 
-export const civicTasks: TaskDefinition[] = [...budgetTasks, ...roleTasks];
+export const civicTasks: TaskDefinition[] = [...budgetTasks, ...roleTasks, ...guardianTasks];
