@@ -64,6 +64,12 @@ export default defineConfig({
       chainType: "l1",
       url: "http://127.0.0.1:8545",
     },
+    /** The end-to-end tests' own anvil (test/e2e/), kept apart from a developer's localhost node. */
+    e2e: {
+      type: "http",
+      chainType: "l1",
+      url: "http://127.0.0.1:18545",
+    },
     testnet: {
       type: "http",
       chainType: "l1",

@@ -1,0 +1,64 @@
+/**
+ * Starts and stops a real external JSON-RPC node (anvil from the npm `@foundry-rs/anvil`
+ * package) on 127.0.0.1, for end-to-end tests and benchmarks that must cross HTTP.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+const ANVIL_BIN = fileURLToPath(new URL("../../node_modules/@foundry-rs/anvil/bin.mjs", import.meta.url));
+
+export interface LocalNode {
+  url: string;
+  pid: number;
+  chainId: number;
+  /** Stops the node by its PID and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+async function rpcChainId(url: string): Promise<number | undefined> {
+  try {
+    const res = await fetch(url, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "eth_chainId", params: [] }),
+    });
+    const body = (await res.json()) as { result?: string };
+    return body.result === undefined ? undefined : Number(body.result);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts anvil on 127.0.0.1:`port` with `chainId`; refuses if something already answers there. */
+export async function startAnvil({ port, chainId }: { port: number; chainId: number }): Promise<LocalNode> {
+  const url = `http://127.0.0.1:${port}`;
+  if ((await rpcChainId(url)) !== undefined) {
+    throw new Error(`Something already answers JSON-RPC on ${url}; stop it or choose another port`);
+  }
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [ANVIL_BIN, "--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--silent"],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  child.stderr?.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const deadline = Date.now() + 20_000;
+  while ((await rpcChainId(url)) !== chainId) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill("SIGKILL");
+      throw new Error(`anvil did not start on ${url}: ${stderr.trim() || "timeout"}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    pid: child.pid as number,
+    chainId,
+    async stop() {
+      if (child.exitCode === null) process.kill(child.pid as number, "SIGTERM");
+      await Promise.race([exited, new Promise((r) => setTimeout(r, 5_000))]);
+      if (child.exitCode === null) child.kill("SIGKILL");
+    },
+  };
+}
