@@ -46,6 +46,8 @@ export default defineConfig({
     ],
   },
   paths: {
+    // bench/contracts: baselines of the gas benchmark (never deployed for real)
+    sources: ["contracts", "bench/contracts"],
     ignition: "deploy",
   },
   test: {
