@@ -65,6 +65,8 @@ interface IBudgetLedger {
     error Ledger_InsufficientCommitment(bytes32 lineId, address module, uint256 committed, uint256 needed);
     /// @notice Fewer tokens arrived than the amount (fee-on-transfer or rebasing token).
     error Ledger_TransferShortfall(uint256 expected, uint256 received);
+    /// @notice Already `max` modules hold commitments on this line.
+    error Ledger_TooManyModules(bytes32 lineId, uint256 max);
     /// @notice The amount does not fit the ledger's 128-bit books.
     error Ledger_AmountTooLarge(uint256 amount);
 

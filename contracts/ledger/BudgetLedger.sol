@@ -19,28 +19,44 @@ import {IBudgetLedger} from "../interfaces/IBudgetLedger.sol";
 /// 3. every line: sum over modules of committedBy == committed;
 /// 4. a module spends or returns only what it committed itself on that line;
 /// 5. appropriated or committed money moves only through the flows of this contract.
-/// Storage: a line's `committed` and `spent` share one slot, so the modules' hot path
-/// (`recordSpend`) writes two slots: that one and the module's own commitment.
+/// Storage: the modules' hot path (`recordSpend`) writes one slot, the module's own books on the
+/// line (committed and spent packed); the line keeps appropriated and used (committed + spent),
+/// which a payout leaves unchanged. `getLine` sums the modules' books.
 contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
+    /// @dev A line's own storage. `used` is committed + spent: a module's payout (`recordSpend`)
+    /// moves money from committed to spent without changing it, so the hot path never writes
+    /// the line; the split between committed and spent lives in the modules' books.
     struct LineRecord {
-        // slot 0: written by appropriation changes and close
+        // slot 0: written by appropriation changes, commit, returnFunds, pay and close
         uint128 appropriated;
+        uint128 used;
+        // slot 1: written once at creation, then by close and pay
+        uint128 spentDirect;
         uint16 fiscalYear;
         bool exists;
         bool closed;
-        // slot 1: written by commit, recordSpend, returnFunds, pay
-        uint128 committed;
-        uint128 spent;
         // slot 2
         string label;
     }
 
+    /// @dev One module's books on one line, in one slot: the only storage `recordSpend` writes.
+    struct ModuleBook {
+        uint128 committed;
+        uint128 spent;
+    }
+
+    /// @dev Bound on the modules that may hold commitments on one line, so that the views that sum
+    /// their books stay cheap.
+    uint256 private constant MAX_MODULES_PER_LINE = 16;
+
     IERC20 private immutable _token;
 
     mapping(bytes32 lineId => LineRecord) private _lines;
-    mapping(bytes32 lineId => mapping(address module => uint256 amount)) private _committedBy;
+    mapping(bytes32 lineId => mapping(address module => ModuleBook)) private _books;
+    mapping(bytes32 lineId => address[] modules) private _lineModules;
+    mapping(bytes32 lineId => mapping(address module => bool)) private _enlisted;
     bytes32[] private _lineIds;
     /// @dev Sum of available(line) over open lines: the cash that backs appropriations.
     uint256 private _totalAvailable;
@@ -137,7 +153,7 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
         LineRecord storage line = _openLine(lineId);
         // Effects
         uint256 lapsed = _availableOf(line);
-        line.appropriated = line.committed + line.spent;
+        line.appropriated = line.used;
         line.closed = true;
         _totalAvailable -= lapsed;
         emit LineClosed(lineId, lapsed);
@@ -157,7 +173,8 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
         uint256 avail = _availableOf(line);
         if (amount > avail) revert Ledger_InsufficientAvailable(lineId, avail, amount);
         // Effects
-        line.spent += uint128(amount);
+        line.used += uint128(amount);
+        line.spentDirect += uint128(amount);
         _totalAvailable -= amount;
         emit Spent(lineId, payee, amount, ref, address(this));
         // Interactions
@@ -200,8 +217,10 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
         uint256 avail = _availableOf(line);
         if (amount > avail) revert Ledger_InsufficientAvailable(lineId, avail, amount);
         // Effects
-        line.committed += uint128(amount);
-        _committedBy[lineId][msg.sender] += amount;
+        line.used += uint128(amount);
+        ModuleBook storage book = _books[lineId][msg.sender];
+        if (!_enlisted[lineId][msg.sender]) _enlist(lineId, msg.sender);
+        book.committed += uint128(amount);
         _totalAvailable -= amount;
         emit Committed(lineId, msg.sender, amount, ref);
         // Interactions
@@ -217,14 +236,11 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
     ) external restricted whenNotPaused nonReentrant {
         // Checks
         if (amount == 0) revert Ledger_ZeroAmount();
-        uint256 held = _committedBy[lineId][msg.sender];
-        if (amount > held) revert Ledger_InsufficientCommitment(lineId, msg.sender, held, amount);
-        // Effects (held > 0 proves the line exists; committed >= held by invariant 3)
-        LineRecord storage line = _lines[lineId];
+        ModuleBook memory book = _books[lineId][msg.sender];
+        if (amount > book.committed) revert Ledger_InsufficientCommitment(lineId, msg.sender, book.committed, amount);
+        // Effects: one slot; the line's `used` (committed + spent) does not change
         unchecked {
-            _committedBy[lineId][msg.sender] = held - amount;
-            line.committed -= uint128(amount);
-            line.spent += uint128(amount);
+            _books[lineId][msg.sender] = ModuleBook(book.committed - uint128(amount), book.spent + uint128(amount));
         }
         emit Spent(lineId, payee, amount, ref, msg.sender);
     }
@@ -233,13 +249,14 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
     function returnFunds(bytes32 lineId, uint256 amount, bytes32 ref) external restricted nonReentrant {
         // Checks
         if (amount == 0) revert Ledger_ZeroAmount();
-        uint256 held = _committedBy[lineId][msg.sender];
+        ModuleBook storage book = _books[lineId][msg.sender];
+        uint256 held = book.committed;
         if (amount > held) revert Ledger_InsufficientCommitment(lineId, msg.sender, held, amount);
-        // Effects
+        // Effects (held > 0 proves the line exists)
         LineRecord storage line = _lines[lineId];
         unchecked {
-            _committedBy[lineId][msg.sender] = held - amount;
-            line.committed -= uint128(amount);
+            book.committed = uint128(held - amount);
+            line.used -= uint128(amount);
         }
         if (line.closed) {
             // The cash lapses: committed and appropriated fall together.
@@ -262,13 +279,18 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
     /// @inheritdoc IBudgetLedger
     function getLine(bytes32 lineId) external view returns (Line memory) {
         LineRecord storage line = _existingLine(lineId);
+        uint256 spent = line.spentDirect;
+        address[] storage modules = _lineModules[lineId];
+        for (uint256 i = 0; i < modules.length; ++i) {
+            spent += _books[lineId][modules[i]].spent;
+        }
         return
             Line({
                 fiscalYear: line.fiscalYear,
                 closed: line.closed,
                 appropriated: line.appropriated,
-                committed: line.committed,
-                spent: line.spent,
+                committed: line.used - spent,
+                spent: spent,
                 label: line.label
             });
     }
@@ -280,7 +302,7 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
 
     /// @inheritdoc IBudgetLedger
     function committedBy(bytes32 lineId, address module) external view returns (uint256) {
-        return _committedBy[lineId][module];
+        return _books[lineId][module].committed;
     }
 
     /// @inheritdoc IBudgetLedger
@@ -313,7 +335,15 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
     /// @dev appropriated - committed - spent; 0 for a closed line (its appropriation equals
     /// committed + spent from the close on).
     function _availableOf(LineRecord storage line) private view returns (uint256) {
-        return uint256(line.appropriated) - line.committed - line.spent;
+        return uint256(line.appropriated) - line.used;
+    }
+
+    /// @dev Records that `module` holds books on the line (once, at its first commitment).
+    function _enlist(bytes32 lineId, address module) private {
+        address[] storage modules = _lineModules[lineId];
+        if (modules.length == MAX_MODULES_PER_LINE) revert Ledger_TooManyModules(lineId, MAX_MODULES_PER_LINE);
+        modules.push(module);
+        _enlisted[lineId][module] = true;
     }
 
     function _requireUnallocated(uint256 amount) private view {
