@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {IPermitRegistry} from "../../contracts/interfaces/IPermitRegistry.sol";
+import {PermitBase} from "./PermitBase.sol";
+import {PermitHandler} from "./PermitHandler.sol";
+
+/// @notice Invariants of the PermitRegistry, in plain words:
+/// 1. the registry holds exactly the fees of pending applications: feesHeld() == the sum of
+///    their fees == its token balance; every other fee went to the ledger;
+/// 2. no permit exists without all its checks passed (and no application was approved without);
+/// 3. a revoked permit is never valid again;
+/// 4. a permit's owner never changes after mint, and balances count every permit once.
+contract PermitRegistryInvariantTest is PermitBase {
+    uint64 internal constant HEALTH = 102;
+
+    address internal healthInspector = makeAddr("healthInspector");
+    PermitHandler internal handler;
+
+    function setUp() public {
+        _deployRegistry();
+        vm.prank(admin);
+        manager.grantRole(HEALTH, healthInspector, 0);
+        handler = new PermitHandler(registry, stable, permitOfficer, [fireInspector, zoningInspector, healthInspector]);
+        targetContract(address(handler));
+        bytes4[] memory actions = new bytes4[](9);
+        actions[0] = PermitHandler.submit.selector;
+        actions[1] = PermitHandler.withdraw.selector;
+        actions[2] = PermitHandler.renew.selector;
+        actions[3] = PermitHandler.check.selector;
+        actions[4] = PermitHandler.suspend.selector;
+        actions[5] = PermitHandler.reinstate.selector;
+        actions[6] = PermitHandler.revoke.selector;
+        actions[7] = PermitHandler.setTypeActive.selector;
+        actions[8] = PermitHandler.warp.selector;
+        targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
+    }
+
+    function invariant_feesHeldAreThePendingFeesAndTheBalance() public view {
+        (, uint256 applications, ) = registry.counts();
+        uint256 pendingFees;
+        for (uint256 id = 1; id <= applications; ++id) {
+            IPermitRegistry.Application memory a = registry.getApplication(id);
+            if (a.status == IPermitRegistry.ApplicationStatus.Pending) pendingFees += a.fee;
+        }
+        assertEq(registry.feesHeld(), pendingFees, "feesHeld == sum of pending fees");
+        assertEq(registry.feesHeld(), handler.ghostFeesPending(), "feesHeld == ghost");
+        assertEq(stable.balanceOf(address(registry)), pendingFees, "balance == sum of pending fees");
+        assertEq(stable.balanceOf(address(ledger)), handler.ghostDeposited(), "ledger got every issued fee");
+    }
+
+    function invariant_noPermitWithoutAllChecks() public view {
+        (, uint256 applications, uint256 permits) = registry.counts();
+        for (uint256 permitId = 1; permitId <= permits; ++permitId) {
+            IPermitRegistry.Application memory origin = registry.getApplication(registry.getPermit(permitId).applicationId);
+            assertEq(uint8(origin.status), uint8(IPermitRegistry.ApplicationStatus.Approved));
+            assertEq(origin.permitId, permitId);
+            assertEq(origin.checksPassed, registry.getPermitType(origin.typeId).checkRoles.length);
+        }
+        for (uint256 id = 1; id <= applications; ++id) {
+            IPermitRegistry.Application memory a = registry.getApplication(id);
+            if (a.status == IPermitRegistry.ApplicationStatus.Approved) {
+                assertEq(a.checksPassed, registry.getPermitType(a.typeId).checkRoles.length, "approved with all checks");
+                assertGt(a.permitId, 0);
+            }
+        }
+    }
+
+    function invariant_revokedPermitNeverValid() public view {
+        (, , uint256 permits) = registry.counts();
+        for (uint256 permitId = 1; permitId <= permits; ++permitId) {
+            if (!handler.revokedEver(permitId)) continue;
+            assertFalse(registry.isValid(permitId), "revoked permit valid");
+            assertEq(uint8(registry.permitStatus(permitId)), uint8(IPermitRegistry.PermitStatus.Revoked));
+            assertTrue(registry.getPermit(permitId).revoked);
+        }
+    }
+
+    function invariant_ownershipNeverChanges() public view {
+        (, , uint256 permits) = registry.counts();
+        for (uint256 permitId = 1; permitId <= permits; ++permitId) {
+            assertEq(registry.ownerOf(permitId), handler.holderAtMint(permitId), "owner changed");
+            assertTrue(registry.locked(permitId));
+        }
+        uint256 balances;
+        for (uint256 i = 0; i < 3; ++i) balances += registry.balanceOf(handler.citizenAt(i));
+        assertEq(balances, permits, "balances count every permit once");
+    }
+}
