@@ -1,0 +1,600 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {IBudgetLedger} from "../interfaces/IBudgetLedger.sol";
+import {IProcurementEscrow} from "../interfaces/IProcurementEscrow.sol";
+import {ProcurementLib as Lib} from "../libraries/ProcurementLib.sol";
+
+/// @title ProcurementEscrow
+/// @notice Sealed-bid tenders, awards to the lowest revealed price, milestone payments on a
+/// quorum of inspectors, retention until the last milestone. See {IProcurementEscrow} for each
+/// function's rules and {ProcurementLib} for the records.
+/// @dev Invariants (tested in test/procurement/ProcurementEscrow.invariants.t.sol):
+/// 1. token balance == sum over open tenders of maxPrice + sum over active agreements of
+///    (price - paid) + bonds held + totalOwed;
+/// 2. no milestone is paid without `quorum` distinct approvals in its round;
+/// 3. for every tender, what reached the contractor plus what returned to the line equals
+///    maxPrice; nothing is paid twice.
+/// Storage is planned for the paying approval: it reads the agreement's books and parties (two
+/// slots), the milestone (one slot), the line id (one slot) and, from the second approval of a
+/// round on, the inspector's flag; it writes only the milestone and the books (non-zero since
+/// the award). The approval that reaches the quorum never writes its own flag.
+contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+    using Lib for Lib.Tender;
+
+    // ================================================================== constants
+
+    /// @notice 100 % in basis points.
+    uint16 public constant MAX_BPS = Lib.MAX_BPS; // basis points
+    /// @notice Most milestones a tender may have.
+    uint256 public constant MAX_MILESTONES = Lib.MAX_MILESTONES;
+    /// @notice Largest inspector quorum.
+    uint8 public constant MAX_QUORUM = Lib.MAX_QUORUM;
+    /// @notice Latest a milestone may fall due after the award.
+    uint64 public constant MAX_MILESTONE_DURATION = Lib.MAX_MILESTONE_DURATION; // seconds
+    /// @notice Largest maxPrice and bid bond: 2^112 - 1 base units (over 5 * 10^15 tokens of 18
+    /// decimals), so that an agreement's books fit one slot.
+    uint256 public constant MAX_AMOUNT = Lib.MAX_AMOUNT; // token base units
+
+    // ================================================================== storage
+
+    IBudgetLedger private immutable _ledger;
+    IERC20 private immutable _token;
+
+    uint256 private _tenderCount;
+    uint256 private _agreementCount;
+    uint256 private _totalOwed;
+
+    mapping(uint256 tenderId => Lib.Tender) private _tenders;
+    mapping(uint256 tenderId => mapping(uint256 index => MilestoneSpec)) private _specs;
+    mapping(uint256 tenderId => mapping(address bidder => Lib.Bid)) private _bids;
+    mapping(uint256 agreementId => Lib.Agreement) private _agreements;
+    mapping(uint256 agreementId => mapping(uint256 index => Lib.Milestone)) private _milestones;
+    mapping(uint256 agreementId => mapping(uint256 index => bytes32 evidenceHash)) private _evidence;
+    mapping(uint256 agreementId => mapping(uint256 index => mapping(uint256 round => mapping(address inspector => bool))))
+        private _approved;
+    mapping(address payee => uint256 amount) private _owed;
+
+    // ================================================================== constructor
+
+    /// @dev The token is the ledger's. The ledger may pull from the escrow (`returnFunds`, the
+    /// deposit of forfeited bonds) without further approvals.
+    constructor(address authority, address ledger_) AccessManaged(authority) {
+        if (ledger_ == address(0)) revert Procurement_ZeroAddress();
+        _ledger = IBudgetLedger(ledger_);
+        _token = IERC20(IBudgetLedger(ledger_).token());
+        _token.forceApprove(ledger_, type(uint256).max);
+    }
+
+    // ================================================================== guardian
+
+    /// @inheritdoc IProcurementEscrow
+    function pause() external restricted {
+        _pause();
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function unpause() external restricted {
+        _unpause();
+    }
+
+    // ================================================================== procurement officer
+
+    /// @inheritdoc IProcurementEscrow
+    function createTender(
+        bytes32 lineId,
+        bytes32 specHash,
+        uint256 maxPrice,
+        uint256 bidBond,
+        uint64 bidDeadline,
+        uint64 revealDeadline,
+        uint16 retentionBps,
+        uint8 quorum,
+        MilestoneSpec[] calldata milestones
+    ) external restricted nonReentrant returns (uint256 tenderId) {
+        Lib.Terms memory terms = Lib.Terms({
+            lineId: lineId,
+            specHash: specHash,
+            maxPrice: maxPrice,
+            bidBond: bidBond,
+            bidDeadline: bidDeadline,
+            revealDeadline: revealDeadline,
+            retentionBps: retentionBps,
+            quorum: quorum
+        });
+        return _createTender(terms, milestones);
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function cancelTender(uint256 tenderId, bytes32 reasonHash) external restricted nonReentrant {
+        // Checks
+        Lib.Tender storage tender = _tenders[tenderId];
+        tender.requireStatus(
+            tenderId,
+            Lib.bit(TenderStatus.Bidding) | Lib.bit(TenderStatus.Revealing) | Lib.bit(TenderStatus.Awardable)
+        );
+        // Effects (bonds stay held for `reclaimBond`)
+        tender.state = TenderStatus.Cancelled;
+        emit TenderCancelled(tenderId, reasonHash);
+        // Interactions
+        _ledger.returnFunds(tender.lineId, tender.maxPrice, Lib.ref(Lib.REF_TENDER, tenderId, 0));
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function terminate(uint256 agreementId, bytes32 reasonHash) external restricted nonReentrant {
+        // Checks
+        Lib.Agreement storage agreement = _agreements[agreementId];
+        Lib.Books memory books = agreement.books;
+        Lib.requireActive(books.status, agreementId);
+        // Effects: the unpaid amounts plus the held retention are all that is not yet paid
+        uint256 refund = agreement.price - books.paid;
+        books.status = AgreementStatus.Terminated;
+        books.retentionHeld = 0;
+        agreement.books = books;
+        emit AgreementTerminated(agreementId, refund, reasonHash);
+        // Interactions
+        if (refund > 0) _ledger.returnFunds(agreement.lineId, refund, Lib.ref(Lib.REF_TERMINATION, agreementId, 0));
+    }
+
+    // ================================================================== bidders
+
+    /// @inheritdoc IProcurementEscrow
+    function submitBid(uint256 tenderId, bytes32 sealedBid) external whenNotPaused nonReentrant {
+        // Checks
+        Lib.Tender storage tender = _tenders[tenderId];
+        tender.requireStatus(tenderId, Lib.bit(TenderStatus.Bidding));
+        if (sealedBid == bytes32(0)) revert Procurement_EmptySeal(tenderId);
+        Lib.Bid storage bid = _bids[tenderId][msg.sender];
+        uint256 bond = bid.sealedBid == bytes32(0) ? tender.bidBond : 0;
+        // Effects (only the first seal pays the bond)
+        bid.sealedBid = sealedBid;
+        if (bond > 0) {
+            bid.bond = uint128(bond);
+            tender.bondsHeld += uint128(bond);
+        }
+        emit BidSubmitted(tenderId, msg.sender);
+        // Interactions
+        if (bond > 0) _pull(msg.sender, bond);
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function revealBid(
+        uint256 tenderId,
+        uint256 price,
+        bytes32 proposalHash,
+        bytes32 salt
+    ) external whenNotPaused nonReentrant {
+        // Checks
+        Lib.Tender storage tender = _tenders[tenderId];
+        tender.requireStatus(tenderId, Lib.bit(TenderStatus.Revealing));
+        Lib.Bid storage bid = _bids[tenderId][msg.sender];
+        bytes32 sealedBid = bid.sealedBid;
+        if (sealedBid == bytes32(0)) revert Procurement_NoBid(tenderId, msg.sender);
+        if (bid.price != 0) revert Procurement_AlreadyRevealed(tenderId, msg.sender);
+        uint256 maxPrice = tender.maxPrice;
+        if (price == 0 || price > maxPrice) revert Procurement_InvalidPrice(tenderId, price, maxPrice);
+        bytes32 computed = Lib.seal(tenderId, msg.sender, price, proposalHash, salt);
+        if (computed != sealedBid) revert Procurement_SealMismatch(tenderId, msg.sender, sealedBid, computed);
+        // Effects: a strictly lower price leads; a tie keeps the earlier reveal
+        uint128 bond = bid.bond;
+        bid.price = uint128(price);
+        bid.bond = 0;
+        bid.proposalHash = proposalHash;
+        tender.bondsHeld -= bond;
+        if (tender.bestBidder == address(0) || price < tender.bestPrice) {
+            tender.bestBidder = msg.sender;
+            tender.bestPrice = uint128(price);
+        }
+        emit BidRevealed(tenderId, msg.sender, price, proposalHash);
+        // Interactions
+        _payOrOwe(msg.sender, bond);
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function reclaimBond(uint256 tenderId) external nonReentrant {
+        // Checks
+        Lib.Tender storage tender = _tenders[tenderId];
+        tender.requireStatus(tenderId, Lib.bit(TenderStatus.Cancelled));
+        Lib.Bid storage bid = _bids[tenderId][msg.sender];
+        uint128 bond = bid.bond;
+        if (bond == 0) revert Procurement_NoBondHeld(tenderId, msg.sender);
+        // Effects
+        bid.bond = 0;
+        tender.bondsHeld -= bond;
+        emit BondReclaimed(tenderId, msg.sender, bond);
+        // Interactions
+        _payOrOwe(msg.sender, bond);
+    }
+
+    // ================================================================== anyone
+
+    /// @inheritdoc IProcurementEscrow
+    function award(uint256 tenderId) external whenNotPaused nonReentrant returns (uint256 agreementId) {
+        // Checks
+        Lib.Tender storage tender = _tenders[tenderId];
+        tender.requireStatus(tenderId, Lib.bit(TenderStatus.Awardable));
+        // Effects
+        uint256 refund = tender.maxPrice;
+        uint256 forfeited = tender.bondsHeld;
+        address winner = tender.bestBidder;
+        tender.bondsHeld = 0;
+        if (winner == address(0)) {
+            tender.state = TenderStatus.Failed;
+            emit TenderFailed(tenderId);
+        } else {
+            uint256 price = tender.bestPrice;
+            agreementId = _openAgreement(tenderId, tender, winner, price);
+            refund -= price;
+            emit TenderAwarded(tenderId, agreementId, winner, price);
+        }
+        if (forfeited > 0) emit BondsForfeited(tenderId, forfeited);
+        // Interactions
+        bytes32 ref = Lib.ref(Lib.REF_TENDER, tenderId, 0);
+        if (refund > 0) _ledger.returnFunds(tender.lineId, refund, ref);
+        if (forfeited > 0) _ledger.deposit(forfeited, ref);
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function withdrawOwed(address to) external nonReentrant {
+        // Checks
+        if (to == address(0)) revert Procurement_ZeroAddress();
+        uint256 amount = _owed[msg.sender];
+        if (amount == 0) revert Procurement_NothingOwed(msg.sender);
+        // Effects
+        _owed[msg.sender] = 0;
+        _totalOwed -= amount;
+        emit OwedWithdrawn(msg.sender, to, amount);
+        // Interactions
+        _token.safeTransfer(to, amount);
+    }
+
+    // ================================================================== contractor
+
+    /// @inheritdoc IProcurementEscrow
+    function submitMilestone(uint256 agreementId, uint256 index, bytes32 evidenceHash) external {
+        // Checks
+        Lib.Agreement storage agreement = _agreements[agreementId];
+        Lib.requireActive(agreement.books.status, agreementId);
+        Lib.Parties memory parties = agreement.parties;
+        if (msg.sender != parties.contractor) {
+            revert Procurement_NotContractor(agreementId, msg.sender, parties.contractor);
+        }
+        Lib.Milestone storage milestone = _milestoneAt(agreementId, index, parties.milestoneCount);
+        Lib.requireStatus(
+            milestone.status,
+            agreementId,
+            index,
+            Lib.bit(MilestoneStatus.Pending) | Lib.bit(MilestoneStatus.Rejected)
+        );
+        // Effects (a rejection already started a fresh round without approvals)
+        milestone.status = MilestoneStatus.Submitted;
+        _evidence[agreementId][index] = evidenceHash;
+        emit MilestoneSubmitted(agreementId, index, evidenceHash);
+    }
+
+    // ================================================================== inspectors
+
+    /// @inheritdoc IProcurementEscrow
+    function approveMilestone(uint256 agreementId, uint256 index) external restricted whenNotPaused nonReentrant {
+        // Checks
+        Lib.Agreement storage agreement = _agreements[agreementId];
+        Lib.Books memory books = agreement.books;
+        Lib.requireActive(books.status, agreementId);
+        Lib.Parties memory parties = agreement.parties;
+        if (msg.sender == parties.contractor) revert Procurement_ContractorCannotInspect(agreementId, msg.sender);
+        Lib.Milestone memory milestone = _milestoneAt(agreementId, index, parties.milestoneCount);
+        Lib.requireStatus(milestone.status, agreementId, index, Lib.bit(MilestoneStatus.Submitted));
+        mapping(address inspector => bool) storage approvedBy = _approved[agreementId][index][milestone.round];
+        // Before the first approval of a round there is no flag to read.
+        if (milestone.approvals != 0 && approvedBy[msg.sender]) {
+            revert Procurement_AlreadyApproved(agreementId, index, msg.sender);
+        }
+        // Effects
+        uint8 approvals = ++milestone.approvals;
+        if (approvals < parties.quorum) {
+            approvedBy[msg.sender] = true;
+            _milestones[agreementId][index] = milestone;
+            emit MilestoneApproved(agreementId, index, msg.sender, approvals);
+            return;
+        }
+        // Quorum: the milestone is paid and takes no further approval, so this approval needs no
+        // flag of its own.
+        milestone.status = MilestoneStatus.Paid;
+        _milestones[agreementId][index] = milestone;
+        emit MilestoneApproved(agreementId, index, msg.sender, approvals);
+        _payMilestone(agreementId, index, agreement, books, parties.contractor, milestone.amount);
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function rejectMilestone(uint256 agreementId, uint256 index, bytes32 reasonHash) external restricted {
+        // Checks
+        Lib.Agreement storage agreement = _agreements[agreementId];
+        Lib.requireActive(agreement.books.status, agreementId);
+        Lib.Parties memory parties = agreement.parties;
+        if (msg.sender == parties.contractor) revert Procurement_ContractorCannotInspect(agreementId, msg.sender);
+        Lib.Milestone memory milestone = _milestoneAt(agreementId, index, parties.milestoneCount);
+        Lib.requireStatus(milestone.status, agreementId, index, Lib.bit(MilestoneStatus.Submitted));
+        // Effects: a new round voids every approval of the old one
+        milestone.status = MilestoneStatus.Rejected;
+        milestone.approvals = 0;
+        ++milestone.round;
+        _milestones[agreementId][index] = milestone;
+        emit MilestoneRejected(agreementId, index, msg.sender, reasonHash);
+    }
+
+    // ================================================================== views
+
+    /// @inheritdoc IProcurementEscrow
+    function getTender(uint256 tenderId) external view returns (Tender memory) {
+        Lib.Tender storage tender = _existingTender(tenderId);
+        return
+            Tender({
+                lineId: tender.lineId,
+                specHash: tender.specHash,
+                maxPrice: tender.maxPrice,
+                bidBond: tender.bidBond,
+                bidDeadline: tender.bidDeadline,
+                revealDeadline: tender.revealDeadline,
+                retentionBps: tender.retentionBps,
+                quorum: tender.quorum,
+                milestoneCount: tender.milestoneCount,
+                status: tender.statusOf(),
+                agreementId: tender.agreementId
+            });
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function getMilestoneSpec(uint256 tenderId, uint256 index) external view returns (MilestoneSpec memory) {
+        uint256 count = _existingTender(tenderId).milestoneCount;
+        if (index >= count) revert Procurement_UnknownMilestone(0, index, count);
+        return _specs[tenderId][index];
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function getBid(uint256 tenderId, address bidder) external view returns (Bid memory) {
+        TenderStatus status = _existingTender(tenderId).statusOf();
+        Lib.Bid storage bid = _bids[tenderId][bidder];
+        // Bonds still recorded after an award or a failure went to the ledger.
+        bool forfeited = status == TenderStatus.Awarded || status == TenderStatus.Failed;
+        return
+            Bid({
+                sealedBid: bid.sealedBid,
+                bond: forfeited ? 0 : bid.bond,
+                revealed: bid.price != 0,
+                price: bid.price,
+                proposalHash: bid.proposalHash
+            });
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function bestBid(uint256 tenderId) external view returns (address bidder, uint256 price) {
+        Lib.Tender storage tender = _existingTender(tenderId);
+        return (tender.bestBidder, tender.bestPrice);
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function getAgreement(uint256 agreementId) external view returns (Agreement memory) {
+        Lib.Agreement storage agreement = _existingAgreement(agreementId);
+        Lib.Books memory books = agreement.books;
+        Lib.Parties memory parties = agreement.parties;
+        return
+            Agreement({
+                tenderId: parties.tenderId,
+                contractor: parties.contractor,
+                price: agreement.price,
+                status: books.status,
+                paid: books.paid,
+                retentionHeld: books.retentionHeld,
+                milestoneCount: parties.milestoneCount
+            });
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function getMilestone(uint256 agreementId, uint256 index) external view returns (Milestone memory) {
+        Lib.Agreement storage agreement = _existingAgreement(agreementId);
+        Lib.Parties memory parties = agreement.parties;
+        Lib.Milestone memory milestone = _milestoneAt(agreementId, index, parties.milestoneCount);
+        return
+            Milestone({
+                amount: milestone.amount,
+                dueAt: milestone.dueAt,
+                descriptionHash: _specs[parties.tenderId][index].descriptionHash,
+                status: Lib.viewStatus(milestone.status, agreement.books.status),
+                approvals: milestone.approvals,
+                evidenceHash: _evidence[agreementId][index]
+            });
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function hasApproved(uint256 agreementId, uint256 index, address inspector) external view returns (bool) {
+        Lib.Milestone storage milestone = _milestones[agreementId][index];
+        return milestone.approvals != 0 && _approved[agreementId][index][milestone.round][inspector];
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function owedTo(address account) external view returns (uint256) {
+        return _owed[account];
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function totalOwed() external view returns (uint256) {
+        return _totalOwed;
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function sealOf(
+        uint256 tenderId,
+        address bidder,
+        uint256 price,
+        bytes32 proposalHash,
+        bytes32 salt
+    ) external view returns (bytes32) {
+        return Lib.seal(tenderId, bidder, price, proposalHash, salt);
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function tenderCount() external view returns (uint256) {
+        return _tenderCount;
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function agreementCount() external view returns (uint256) {
+        return _agreementCount;
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function ledger() external view returns (address) {
+        return address(_ledger);
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function token() external view returns (address) {
+        return address(_token);
+    }
+
+    // ================================================================== private
+
+    function _createTender(
+        Lib.Terms memory terms,
+        MilestoneSpec[] calldata milestones
+    ) private returns (uint256 tenderId) {
+        // Checks
+        Lib.checkTerms(terms);
+        Lib.checkMilestones(milestones);
+        // Effects
+        tenderId = ++_tenderCount;
+        Lib.Tender storage tender = _tenders[tenderId];
+        tender.lineId = terms.lineId;
+        tender.specHash = terms.specHash;
+        tender.maxPrice = uint128(terms.maxPrice);
+        tender.bidBond = uint128(terms.bidBond);
+        tender.bidDeadline = terms.bidDeadline;
+        tender.revealDeadline = terms.revealDeadline;
+        tender.retentionBps = terms.retentionBps;
+        tender.quorum = terms.quorum;
+        tender.milestoneCount = uint8(milestones.length);
+        tender.state = TenderStatus.Bidding;
+        for (uint256 i = 0; i < milestones.length; ++i) {
+            _specs[tenderId][i] = milestones[i];
+        }
+        emit TenderCreated(
+            tenderId,
+            terms.lineId,
+            terms.maxPrice,
+            terms.bidDeadline,
+            terms.revealDeadline,
+            terms.specHash
+        );
+        // Interactions: the ledger sends `maxPrice`; a token that delivers less is refused
+        uint256 before = _token.balanceOf(address(this));
+        _ledger.commit(terms.lineId, terms.maxPrice, Lib.ref(Lib.REF_TENDER, tenderId, 0));
+        _requireReceived(before, terms.maxPrice);
+    }
+
+    /// @dev Creates the agreement of an awarded tender and fixes its milestones' amounts and due
+    /// dates.
+    function _openAgreement(
+        uint256 tenderId,
+        Lib.Tender storage tender,
+        address winner,
+        uint256 price
+    ) private returns (uint256 agreementId) {
+        agreementId = ++_agreementCount;
+        uint8 count = tender.milestoneCount;
+        tender.state = TenderStatus.Awarded;
+        tender.agreementId = uint64(agreementId);
+        Lib.Agreement storage agreement = _agreements[agreementId];
+        agreement.books = Lib.Books(0, 0, AgreementStatus.Active, count, tender.retentionBps);
+        agreement.parties = Lib.Parties(winner, tender.quorum, count, uint48(tenderId));
+        agreement.lineId = tender.lineId;
+        agreement.price = price;
+        uint256 allocated = 0;
+        for (uint256 i = 0; i < count; ++i) {
+            MilestoneSpec storage spec = _specs[tenderId][i];
+            uint256 amount = Lib.amountOf(price, spec.shareBps, i == count - 1, allocated);
+            allocated += amount;
+            _milestones[agreementId][i] = Lib.Milestone({
+                amount: uint128(amount),
+                dueAt: uint64(block.timestamp) + spec.duration,
+                status: MilestoneStatus.Pending,
+                approvals: 0,
+                round: 0
+            });
+        }
+    }
+
+    /// @dev Pays a milestone that reached its quorum: one transfer (or owed credit) and one
+    /// ledger booking for the net amount plus any retention released with it.
+    function _payMilestone(
+        uint256 agreementId,
+        uint256 index,
+        Lib.Agreement storage agreement,
+        Lib.Books memory books,
+        address contractor,
+        uint256 amount
+    ) private {
+        // Effects
+        Lib.Payment memory p = Lib.settle(books, amount);
+        agreement.books = books;
+        emit MilestonePaid(agreementId, index, contractor, p.net, p.retained);
+        if (books.status == AgreementStatus.Completed) {
+            if (p.released > 0) emit RetentionReleased(agreementId, contractor, p.released);
+            emit AgreementCompleted(agreementId);
+        }
+        // Interactions
+        if (p.payout > 0) {
+            _payOrOwe(contractor, p.payout);
+            _ledger.recordSpend(agreement.lineId, contractor, p.payout, Lib.ref(Lib.REF_MILESTONE, agreementId, index));
+        }
+    }
+
+    function _existingTender(uint256 tenderId) private view returns (Lib.Tender storage tender) {
+        tender = _tenders[tenderId];
+        if (tender.state == TenderStatus.None) revert Procurement_UnknownTender(tenderId);
+    }
+
+    function _existingAgreement(uint256 agreementId) private view returns (Lib.Agreement storage agreement) {
+        agreement = _agreements[agreementId];
+        if (agreement.books.status == AgreementStatus.None) revert Procurement_UnknownAgreement(agreementId);
+    }
+
+    function _milestoneAt(
+        uint256 agreementId,
+        uint256 index,
+        uint256 count
+    ) private view returns (Lib.Milestone storage) {
+        if (index >= count) revert Procurement_UnknownMilestone(agreementId, index, count);
+        return _milestones[agreementId][index];
+    }
+
+    /// @dev Sends `amount` to `payee`; if the token refuses (a blocklisted payee, say), credits
+    /// the payee's owed balance instead, so that no payee can hold up anyone else's money.
+    function _payOrOwe(address payee, uint256 amount) private {
+        if (amount == 0) return;
+        if (_token.trySafeTransfer(payee, amount)) return;
+        uint256 owed = _owed[payee] + amount;
+        _owed[payee] = owed;
+        _totalOwed += amount;
+        emit PaymentDeferred(payee, amount, owed);
+    }
+
+    /// @dev Pulls `amount` from `from` and refuses tokens that arrive short.
+    function _pull(address from, uint256 amount) private {
+        uint256 before = _token.balanceOf(address(this));
+        _token.safeTransferFrom(from, address(this), amount);
+        _requireReceived(before, amount);
+    }
+
+    function _requireReceived(uint256 before, uint256 amount) private view {
+        uint256 balance = _token.balanceOf(address(this));
+        uint256 received = balance > before ? balance - before : 0;
+        if (received != amount) revert Procurement_TransferShortfall(amount, received);
+    }
+}
