@@ -1,0 +1,538 @@
+// SPDX-License-Identifier: MIT
+pragma solidity ^0.8.28;
+
+import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
+import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
+import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+import {Roles} from "../access/Roles.sol";
+import {IBudgetLedger} from "../interfaces/IBudgetLedger.sol";
+import {ISubsidyDisbursement} from "../interfaces/ISubsidyDisbursement.sol";
+import {RosterMerkle} from "./RosterMerkle.sol";
+
+/// @title SubsidyDisbursement
+/// @notice Roster and outcome subsidy programmes funded by commitments from budget lines. See
+/// {ISubsidyDisbursement} for each function's rules.
+/// @dev Invariants (tested in test/subsidies/SubsidyDisbursement.invariants.t.sol):
+/// 1. every programme: paid <= budget;
+/// 2. token balance == sum over programmes not closed of (budget - paid);
+/// 3. every roster index pays at most once;
+/// 4. the ledger's invariants hold (every payout is booked, every unpaid token returns).
+/// Storage: a claim reads three programme slots (state word, root, line) and one bitmap word,
+/// and writes the state word and the bitmap word. The state word packs what the hot path reads
+/// and writes (remaining budget, window, kind, closed); `budget` lives in a slot no claim reads
+/// and `paid` is derived (budget - remaining). A blocked index has its bit set in the claimed
+/// bitmap too (and in a second bitmap that tells the two apart), so a claim reads one bitmap
+/// word. The pause flag shares slot 0 with AccessManaged's authority.
+contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    // ================================================================== types
+
+    /// @dev A programme's storage, slot by slot.
+    struct ProgramRecord {
+        // slot 0: the state word, read and written by claims and outcomes (layout below)
+        uint256 state;
+        // slot 1: read by claims
+        bytes32 merkleRoot;
+        // slot 2: read by every payout (the ledger booking)
+        bytes32 lineId;
+        // slot 3: written at creation only
+        uint128 budget;
+        // slots 4-5: read by outcomes
+        uint256 ratePerUnit;
+        uint256 capPerBeneficiary;
+        // slot 6
+        bytes32 metadataHash;
+    }
+
+    /// @dev One word of a bitmap: bit `index % 256` of word `index / 256`.
+    struct BitmapWord {
+        uint256 bits;
+    }
+
+    // ================================================================== constants
+
+    // The state word: bits 0-127 remaining budget, 128-167 opensAt, 168-207 closesAt,
+    // 208-215 kind, bit 216 closed. A programme exists iff closesAt != 0 (creation requires
+    // closesAt > now). Remaining is the low field, so a payout of `amount <= remaining` is
+    // `state - amount`.
+    uint256 private constant REMAINING_MASK = type(uint128).max;
+    uint256 private constant OPENS_AT_SHIFT = 128;
+    uint256 private constant CLOSES_AT_SHIFT = 168;
+    uint256 private constant KIND_SHIFT = 208;
+    uint256 private constant CLOSED_FLAG = 1 << 216;
+
+    /// @dev Largest budget: the ledger keeps 128-bit books.
+    uint256 private constant MAX_BUDGET = type(uint128).max; // token base units
+    /// @dev Largest `closesAt` the state word holds.
+    uint64 private constant MAX_TIME = type(uint40).max; // unix seconds (year 36812)
+
+    // ================================================================== storage
+
+    IBudgetLedger private immutable _ledger;
+    IERC20 private immutable _token;
+
+    uint256 private _programCount;
+    mapping(uint256 programId => ProgramRecord) private _programs;
+    /// @dev Set once an index is claimed or blocked: the only bitmap a claim reads.
+    mapping(uint256 programId => mapping(uint256 word => BitmapWord)) private _settled;
+    /// @dev The blocked subset of `_settled`.
+    mapping(uint256 programId => mapping(uint256 word => BitmapWord)) private _blocked;
+    mapping(uint256 programId => mapping(address beneficiary => uint256 amount)) private _paidTo;
+
+    // ================================================================== constructor
+
+    /// @param authority The AccessManager.
+    /// @param ledger_ The BudgetLedger that funds the programmes; its token is the settlement token.
+    constructor(address authority, address ledger_) AccessManaged(authority) {
+        if (ledger_ == address(0)) revert Subsidy_ZeroAddress();
+        _ledger = IBudgetLedger(ledger_);
+        _token = IERC20(IBudgetLedger(ledger_).token());
+        // `returnFunds` pulls the unpaid budget back: one approval for the contract's life.
+        _token.forceApprove(ledger_, type(uint256).max);
+    }
+
+    // ================================================================== pause (GUARDIAN)
+
+    /// @notice Stops claims and outcomes. GUARDIAN. Closing programmes keeps working.
+    function pause() external restricted {
+        _pause();
+    }
+
+    /// @notice Lifts a pause. GUARDIAN.
+    function unpause() external restricted {
+        _unpause();
+    }
+
+    // ================================================================== programme manager
+
+    /// @inheritdoc ISubsidyDisbursement
+    function createRosterProgram(
+        bytes32 lineId,
+        bytes32 merkleRoot,
+        uint256 budget,
+        uint64 opensAt,
+        uint64 closesAt,
+        bytes32 metadataHash
+    ) external restricted nonReentrant returns (uint256 programId) {
+        // Checks
+        if (merkleRoot == bytes32(0)) revert Subsidy_ZeroRoot();
+        // Effects
+        programId = _create(ProgramKind.Roster, lineId, budget, opensAt, closesAt, metadataHash);
+        _programs[programId].merkleRoot = merkleRoot;
+        emit ProgramCreated(
+            programId,
+            lineId,
+            uint8(ProgramKind.Roster),
+            budget,
+            opensAt,
+            closesAt,
+            merkleRoot,
+            metadataHash
+        );
+        // Interactions
+        _commit(lineId, budget, programId);
+    }
+
+    /// @inheritdoc ISubsidyDisbursement
+    function createOutcomeProgram(
+        bytes32 lineId,
+        uint256 budget,
+        uint256 ratePerUnit,
+        uint256 capPerBeneficiary,
+        uint64 opensAt,
+        uint64 closesAt,
+        bytes32 metadataHash
+    ) external restricted nonReentrant returns (uint256 programId) {
+        // Checks
+        if (ratePerUnit == 0) revert Subsidy_ZeroRate();
+        // Effects
+        programId = _create(ProgramKind.Outcome, lineId, budget, opensAt, closesAt, metadataHash);
+        ProgramRecord storage program = _programs[programId];
+        program.ratePerUnit = ratePerUnit;
+        program.capPerBeneficiary = capPerBeneficiary;
+        emit ProgramCreated(
+            programId,
+            lineId,
+            uint8(ProgramKind.Outcome),
+            budget,
+            opensAt,
+            closesAt,
+            bytes32(0),
+            metadataHash
+        );
+        // Interactions
+        _commit(lineId, budget, programId);
+    }
+
+    /// @inheritdoc ISubsidyDisbursement
+    function blockClaim(uint256 programId, uint256 index, bytes32 reasonHash) external restricted {
+        // Checks
+        uint256 state = _existing(programId).state;
+        ProgramKind kind = _kindOf(state);
+        if (kind != ProgramKind.Roster) revert Subsidy_WrongKind(programId, kind, ProgramKind.Roster);
+        if (state & CLOSED_FLAG != 0) revert Subsidy_ProgramClosed(programId);
+        BitmapWord storage settled = _settled[programId][index >> 8];
+        uint256 mask = 1 << (index & 0xff);
+        if (settled.bits & mask != 0) _revertSettled(programId, index);
+        // Effects
+        settled.bits |= mask;
+        _blocked[programId][index >> 8].bits |= mask;
+        emit ClaimBlocked(programId, index, reasonHash);
+    }
+
+    /// @inheritdoc ISubsidyDisbursement
+    function closeProgram(uint256 programId) external nonReentrant {
+        // Checks
+        ProgramRecord storage program = _existing(programId);
+        uint256 state = program.state;
+        if (state & CLOSED_FLAG != 0) revert Subsidy_ProgramClosed(programId);
+        uint64 closesAt = _closesAtOf(state);
+        if (block.timestamp < closesAt) _requireManager(programId, closesAt);
+        // Effects (the remaining field stays, so that paid = budget - remaining still holds)
+        program.state = state | CLOSED_FLAG;
+        uint256 returned = state & REMAINING_MASK;
+        emit ProgramClosed(programId, returned);
+        // Interactions
+        if (returned != 0) _ledger.returnFunds(program.lineId, returned, bytes32(programId));
+    }
+
+    // ================================================================== beneficiaries, anyone
+
+    /// @inheritdoc ISubsidyDisbursement
+    function claim(
+        uint256 programId,
+        uint256 index,
+        address beneficiary,
+        uint256 amount,
+        bytes32[] calldata proof
+    ) external whenNotPaused nonReentrant {
+        // Checks
+        ProgramRecord storage program = _programs[programId];
+        uint256 state = program.state;
+        _requireOpen(programId, state, ProgramKind.Roster);
+        BitmapWord storage settled = _settled[programId][index >> 8];
+        uint256 word = settled.bits;
+        uint256 mask = 1 << (index & 0xff);
+        if (word & mask != 0) _revertSettled(programId, index);
+        if (RosterMerkle.processProof(proof, RosterMerkle.leaf(index, beneficiary, amount)) != program.merkleRoot) {
+            revert Subsidy_InvalidProof(programId, index, beneficiary, amount);
+        }
+        _requirePayable(programId, index, beneficiary, amount, state & REMAINING_MASK);
+        // Effects
+        settled.bits = word | mask;
+        unchecked {
+            program.state = state - amount; // amount <= remaining: only the remaining field changes
+        }
+        emit Claimed(programId, index, beneficiary, amount);
+        // Interactions
+        _pay(program.lineId, programId, beneficiary, amount);
+    }
+
+    /// @inheritdoc ISubsidyDisbursement
+    function claimBatch(uint256 programId, Claim[] calldata claims) external whenNotPaused nonReentrant {
+        // Checks
+        if (claims.length == 0) revert Subsidy_EmptyBatch(programId);
+        ProgramRecord storage program = _programs[programId];
+        uint256 state = program.state;
+        _requireOpen(programId, state, ProgramKind.Roster);
+        // Checks and effects per entry (bitmap, `Claimed`)
+        uint256 left = state & REMAINING_MASK;
+        uint256[] memory pays;
+        (left, pays) = _settleBatch(programId, program.merkleRoot, claims, left);
+        uint256 spent = (state & REMAINING_MASK) - left;
+        if (spent == 0) return; // every entry was skipped
+        // Effects: the budget is written once
+        unchecked {
+            program.state = state - spent;
+        }
+        // Interactions
+        bytes32 lineId = program.lineId;
+        for (uint256 i = 0; i < claims.length; ++i) {
+            if (pays[i >> 8] & (1 << (i & 0xff)) == 0) continue;
+            Claim calldata entry = claims[i];
+            _pay(lineId, programId, entry.beneficiary, entry.amount);
+        }
+    }
+
+    // ================================================================== outcome verifier
+
+    /// @inheritdoc ISubsidyDisbursement
+    function recordOutcome(
+        uint256 programId,
+        address beneficiary,
+        uint256 quantity,
+        bytes32 evidenceHash
+    ) external restricted whenNotPaused nonReentrant returns (uint256 paid) {
+        // Checks
+        if (beneficiary == address(0)) revert Subsidy_ZeroAddress();
+        ProgramRecord storage program = _programs[programId];
+        uint256 state = program.state;
+        _requireOpen(programId, state, ProgramKind.Outcome);
+        uint256 before = _paidTo[programId][beneficiary];
+        // Compute
+        paid = _outcomePayout(programId, program, state & REMAINING_MASK, beneficiary, quantity, before);
+        // Effects
+        _paidTo[programId][beneficiary] = before + paid;
+        unchecked {
+            program.state = state - paid; // paid <= remaining
+        }
+        emit OutcomeRecorded(programId, beneficiary, quantity, paid, evidenceHash);
+        // Interactions
+        _pay(program.lineId, programId, beneficiary, paid);
+    }
+
+    // ================================================================== views
+
+    /// @inheritdoc ISubsidyDisbursement
+    function getProgram(uint256 programId) external view returns (Program memory) {
+        ProgramRecord storage program = _existing(programId);
+        uint256 state = program.state;
+        return
+            Program({
+                kind: _kindOf(state),
+                lineId: program.lineId,
+                budget: program.budget,
+                paid: program.budget - (state & REMAINING_MASK),
+                opensAt: _opensAtOf(state),
+                closesAt: _closesAtOf(state),
+                closed: state & CLOSED_FLAG != 0,
+                merkleRoot: program.merkleRoot,
+                ratePerUnit: program.ratePerUnit,
+                capPerBeneficiary: program.capPerBeneficiary,
+                metadataHash: program.metadataHash
+            });
+    }
+
+    /// @inheritdoc ISubsidyDisbursement
+    function programStatus(uint256 programId) external view returns (ProgramStatus) {
+        return _statusOf(_programs[programId].state);
+    }
+
+    /// @inheritdoc ISubsidyDisbursement
+    function remaining(uint256 programId) external view returns (uint256) {
+        uint256 state = _existing(programId).state;
+        return state & CLOSED_FLAG != 0 ? 0 : state & REMAINING_MASK;
+    }
+
+    /// @inheritdoc ISubsidyDisbursement
+    function isClaimed(uint256 programId, uint256 index) external view returns (bool) {
+        _existing(programId);
+        uint256 claimedBits = _settled[programId][index >> 8].bits & ~_blocked[programId][index >> 8].bits;
+        return claimedBits & (1 << (index & 0xff)) != 0;
+    }
+
+    /// @inheritdoc ISubsidyDisbursement
+    function isBlocked(uint256 programId, uint256 index) external view returns (bool) {
+        _existing(programId);
+        return _blocked[programId][index >> 8].bits & (1 << (index & 0xff)) != 0;
+    }
+
+    /// @inheritdoc ISubsidyDisbursement
+    function paidTo(uint256 programId, address beneficiary) external view returns (uint256) {
+        _existing(programId);
+        return _paidTo[programId][beneficiary];
+    }
+
+    /// @inheritdoc ISubsidyDisbursement
+    function programCount() external view returns (uint256) {
+        return _programCount;
+    }
+
+    /// @inheritdoc ISubsidyDisbursement
+    function ledger() external view returns (address) {
+        return address(_ledger);
+    }
+
+    /// @inheritdoc ISubsidyDisbursement
+    function token() external view returns (address) {
+        return address(_token);
+    }
+
+    // ================================================================== internal
+
+    /// @dev Checks the common creation rules and stores a new programme (the kind's own fields
+    /// are written by the caller).
+    function _create(
+        ProgramKind kind,
+        bytes32 lineId,
+        uint256 budget,
+        uint64 opensAt,
+        uint64 closesAt,
+        bytes32 metadataHash
+    ) private returns (uint256 programId) {
+        if (budget == 0) revert Subsidy_ZeroBudget();
+        if (budget > MAX_BUDGET) revert Subsidy_BudgetTooLarge(budget, MAX_BUDGET);
+        if (opensAt >= closesAt || closesAt > MAX_TIME) revert Subsidy_InvalidWindow(opensAt, closesAt);
+        if (closesAt <= block.timestamp) revert Subsidy_ClosesInPast(closesAt, block.timestamp);
+        programId = ++_programCount;
+        ProgramRecord storage program = _programs[programId];
+        program.state =
+            budget |
+            (uint256(opensAt) << OPENS_AT_SHIFT) |
+            (uint256(closesAt) << CLOSES_AT_SHIFT) |
+            (uint256(kind) << KIND_SHIFT);
+        program.lineId = lineId;
+        program.budget = uint128(budget);
+        program.metadataHash = metadataHash;
+    }
+
+    /// @dev Takes `budget` from the line and refuses tokens that arrive short.
+    function _commit(bytes32 lineId, uint256 budget, uint256 programId) private {
+        uint256 balanceBefore = _token.balanceOf(address(this));
+        _ledger.commit(lineId, budget, bytes32(programId));
+        uint256 received = _token.balanceOf(address(this)) - balanceBefore;
+        if (received != budget) revert Subsidy_TransferShortfall(budget, received);
+    }
+
+    /// @dev Sends `amount` to the beneficiary, then books it on the ledger.
+    function _pay(bytes32 lineId, uint256 programId, address beneficiary, uint256 amount) private {
+        _token.safeTransfer(beneficiary, amount);
+        _ledger.recordSpend(lineId, beneficiary, amount, bytes32(programId));
+    }
+
+    /// @dev The checks and bitmap effects of `claimBatch`: skips settled entries, verifies the
+    /// others and marks them claimed. The bitmap word in hand is written back when the batch
+    /// moves to another word. Returns what is left of the budget and a bitmap of the entries
+    /// (by position in `claims`) to pay.
+    function _settleBatch(
+        uint256 programId,
+        bytes32 root,
+        Claim[] calldata claims,
+        uint256 left
+    ) private returns (uint256, uint256[] memory pays) {
+        pays = new uint256[]((claims.length + 255) >> 8);
+        uint256 wordIndex = claims[0].index >> 8;
+        BitmapWord storage current = _settled[programId][wordIndex];
+        uint256 word = current.bits;
+        for (uint256 i = 0; i < claims.length; ++i) {
+            Claim calldata entry = claims[i];
+            uint256 index = entry.index;
+            if (index >> 8 != wordIndex) {
+                current.bits = word;
+                wordIndex = index >> 8;
+                current = _settled[programId][wordIndex];
+                word = current.bits;
+            }
+            uint256 mask = 1 << (index & 0xff);
+            if (word & mask != 0) continue; // claimed, blocked, or earlier in this batch
+            unchecked {
+                left -= _verifyEntry(programId, root, entry, left); // at most `left`
+            }
+            word |= mask;
+            pays[i >> 8] |= 1 << (i & 0xff);
+        }
+        current.bits = word;
+        return (left, pays);
+    }
+
+    /// @dev Verifies one batch entry against the root and what is left, emits its `Claimed`
+    /// and returns its amount.
+    function _verifyEntry(
+        uint256 programId,
+        bytes32 root,
+        Claim calldata entry,
+        uint256 left
+    ) private returns (uint256 amount) {
+        uint256 index = entry.index;
+        address beneficiary = entry.beneficiary;
+        amount = entry.amount;
+        if (RosterMerkle.processProof(entry.proof, RosterMerkle.leaf(index, beneficiary, amount)) != root) {
+            revert Subsidy_InvalidProof(programId, index, beneficiary, amount);
+        }
+        _requirePayable(programId, index, beneficiary, amount, left);
+        emit Claimed(programId, index, beneficiary, amount);
+    }
+
+    /// @dev A proven roster entry must pay something, to someone, within what is left.
+    function _requirePayable(
+        uint256 programId,
+        uint256 index,
+        address beneficiary,
+        uint256 amount,
+        uint256 left
+    ) private pure {
+        if (amount == 0) revert Subsidy_ZeroAmount(programId, index);
+        if (beneficiary == address(0)) revert Subsidy_ZeroAddress();
+        if (amount > left) revert Subsidy_InsufficientBudget(programId, left, amount);
+    }
+
+    /// @dev min(quantity * rate, cap - paid so far, remaining); reverts when it is 0. A product
+    /// that overflows exceeds any budget and is treated as unbounded.
+    function _outcomePayout(
+        uint256 programId,
+        ProgramRecord storage program,
+        uint256 left,
+        address beneficiary,
+        uint256 quantity,
+        uint256 paidBefore
+    ) private view returns (uint256 payout) {
+        (bool fits, uint256 gross) = Math.tryMul(quantity, program.ratePerUnit);
+        payout = fits ? gross : type(uint256).max;
+        if (payout == 0) revert Subsidy_ZeroPayout(programId, beneficiary, quantity);
+        uint256 cap = program.capPerBeneficiary;
+        if (cap != 0) {
+            if (paidBefore >= cap) revert Subsidy_CapReached(programId, beneficiary, cap);
+            payout = Math.min(payout, cap - paidBefore);
+        }
+        if (left == 0) revert Subsidy_BudgetExhausted(programId);
+        payout = Math.min(payout, left);
+    }
+
+    /// @dev Reverts unless the programme exists, is of `kind` and is Open.
+    function _requireOpen(uint256 programId, uint256 state, ProgramKind kind) private view {
+        ProgramStatus status = _statusOf(state);
+        if (status == ProgramStatus.None) revert Subsidy_UnknownProgram(programId);
+        if (_kindOf(state) != kind) revert Subsidy_WrongKind(programId, _kindOf(state), kind);
+        if (status != ProgramStatus.Open) {
+            revert Subsidy_NotOpen(programId, status, _opensAtOf(state), _closesAtOf(state));
+        }
+    }
+
+    /// @dev The one place a programme's status is derived, from its state word and the clock.
+    function _statusOf(uint256 state) private view returns (ProgramStatus) {
+        uint64 closesAt = _closesAtOf(state);
+        if (closesAt == 0) return ProgramStatus.None;
+        if (state & CLOSED_FLAG != 0) return ProgramStatus.Closed;
+        if (block.timestamp < _opensAtOf(state)) return ProgramStatus.Scheduled;
+        if (block.timestamp < closesAt) return ProgramStatus.Open;
+        return ProgramStatus.Ended;
+    }
+
+    function _opensAtOf(uint256 state) private pure returns (uint64) {
+        return uint64(uint40(state >> OPENS_AT_SHIFT));
+    }
+
+    function _closesAtOf(uint256 state) private pure returns (uint64) {
+        return uint64(uint40(state >> CLOSES_AT_SHIFT));
+    }
+
+    function _kindOf(uint256 state) private pure returns (ProgramKind) {
+        return ProgramKind(uint8(state >> KIND_SHIFT));
+    }
+
+    function _existing(uint256 programId) private view returns (ProgramRecord storage program) {
+        program = _programs[programId];
+        if (_closesAtOf(program.state) == 0) revert Subsidy_UnknownProgram(programId);
+    }
+
+    /// @dev For an index whose settled bit is set: says whether it was blocked or claimed.
+    function _revertSettled(uint256 programId, uint256 index) private view {
+        if (_blocked[programId][index >> 8].bits & (1 << (index & 0xff)) != 0) {
+            revert Subsidy_ClaimBlocked(programId, index);
+        }
+        revert Subsidy_AlreadyClaimed(programId, index);
+    }
+
+    /// @dev Before `closesAt`, only a PROGRAM_MANAGER without execution delay may close.
+    function _requireManager(uint256 programId, uint64 closesAt) private view {
+        (bool isMember, uint32 delay) = IAccessManager(authority()).hasRole(Roles.PROGRAM_MANAGER, msg.sender);
+        if (!isMember) revert Subsidy_CloseNotAllowed(programId, msg.sender, closesAt);
+        if (delay != 0) revert Subsidy_ExecutionDelayed(msg.sender, Roles.PROGRAM_MANAGER, delay);
+    }
+}
