@@ -7,6 +7,16 @@ import type { TaskDefinition } from "hardhat/types/tasks";
 
 import { budgetTasks } from "./budget.js";
 import { guardianTasks } from "./guardian.js";
+import { permitTasks } from "./permits.js";
+import { procurementTasks } from "./procurement.js";
 import { roleTasks } from "./roles.js";
+import { subsidyTasks } from "./subsidies.js";
 
-export const civicTasks: TaskDefinition[] = [...budgetTasks, ...roleTasks, ...guardianTasks];
+export const civicTasks: TaskDefinition[] = [
+  ...budgetTasks,
+  ...permitTasks,
+  ...procurementTasks,
+  ...subsidyTasks,
+  ...roleTasks,
+  ...guardianTasks,
+];

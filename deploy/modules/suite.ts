@@ -32,19 +32,32 @@ export function buildSuite(
 
   const manager = m.contract("AccessManager", [deployer]);
   const ledger = m.contract("BudgetLedger", [manager, token]);
-  const targets: Record<SuiteContract, ContractFuture<string> | undefined> = {
+  // PermitRegistry links two libraries of its own (type storage and on-chain metadata), which
+  // keeps its bytecode under the 24 KiB limit.
+  const permitTypes = m.library("PermitTypes");
+  const permitMetadata = m.library("PermitMetadata");
+  const permits = m.contract("PermitRegistry", [manager, ledger], {
+    libraries: { PermitTypes: permitTypes, PermitMetadata: permitMetadata },
+  });
+  const procurement = m.contract("ProcurementEscrow", [manager, ledger]);
+  const subsidies = m.contract("SubsidyDisbursement", [manager, ledger]);
+  const targets: Record<SuiteContract, ContractFuture<string>> = {
     BudgetLedger: ledger,
-    PermitRegistry: undefined,
-    ProcurementEscrow: undefined,
-    SubsidyDisbursement: undefined,
+    PermitRegistry: permits,
+    ProcurementEscrow: procurement,
+    SubsidyDisbursement: subsidies,
   };
+  const modules: SuiteContract[] = ["PermitRegistry", "ProcurementEscrow", "SubsidyDisbursement"];
 
   const setup = [];
-  for (const [name, target] of Object.entries(targets) as Array<[SuiteContract, ContractFuture<string> | undefined]>) {
-    if (target === undefined) continue;
+  for (const [name, target] of Object.entries(targets) as Array<[SuiteContract, ContractFuture<string>]>) {
     for (const { role, roleId, selectors } of roleSelectors(name)) {
       setup.push(m.call(manager, "setTargetFunctionRole", [target, selectors, roleId], { id: `wire_${name}_${role}` }));
     }
+  }
+  // The modules take commitments from the ledger (and the registry deposits fees).
+  for (const name of modules) {
+    setup.push(m.call(manager, "grantRole", [ROLES.LEDGER_CLIENT, targets[name], 0], { id: `client_${name}` }));
   }
   for (const role of LABELLED_ROLES) {
     setup.push(m.call(manager, "labelRole", [ROLES[role], role], { id: `label_${role}` }));
@@ -54,10 +67,15 @@ export function buildSuite(
   // functions to roles, take `adminDelay` to become effective.
   m.call(manager, "setGrantDelay", [ROLES.LEDGER_CLIENT, adminDelay], { id: "delay_LEDGER_CLIENT", after: setup });
   m.call(manager, "setGrantDelay", [ROLES.ADMIN, adminDelay], { id: "delay_ADMIN", after: setup });
-  for (const [name, target] of Object.entries(targets) as Array<[SuiteContract, ContractFuture<string> | undefined]>) {
-    if (target === undefined) continue;
+  for (const [name, target] of Object.entries(targets) as Array<[SuiteContract, ContractFuture<string>]>) {
     m.call(manager, "setTargetAdminDelay", [target, adminDelay], { id: `delay_${name}`, after: setup });
   }
 
-  return { AccessManager: manager, BudgetLedger: ledger };
+  return {
+    AccessManager: manager,
+    BudgetLedger: ledger,
+    PermitRegistry: permits,
+    ProcurementEscrow: procurement,
+    SubsidyDisbursement: subsidies,
+  };
 }
