@@ -6,7 +6,7 @@
  * The deployer ends as the only ADMIN; `npx hardhat roles handover` passes ADMIN to a multisig.
  */
 import type { IgnitionModuleBuilder } from "@nomicfoundation/ignition-core";
-import type { ContractFuture } from "@nomicfoundation/ignition-core";
+import type { ContractFuture, EncodeFunctionCallFuture } from "@nomicfoundation/ignition-core";
 
 import { ROLES, type RoleName } from "../../scripts/lib/roles.js";
 import { roleSelectors, type SuiteContract } from "../../scripts/lib/wiring.js";
@@ -49,27 +49,40 @@ export function buildSuite(
   };
   const modules: SuiteContract[] = ["PermitRegistry", "ProcurementEscrow", "SubsidyDisbursement"];
 
-  const setup = [];
+  // Wiring in one AccessManager `multicall` (one transaction, not one per call: on a public
+  // testnet each transaction waits for its confirmations). Every call stays readable in the
+  // Ignition journal as a named encoded call.
+  const wiring: Array<EncodeFunctionCallFuture<string, string>> = [];
   for (const [name, target] of Object.entries(targets) as Array<[SuiteContract, ContractFuture<string>]>) {
     for (const { role, roleId, selectors } of roleSelectors(name)) {
-      setup.push(m.call(manager, "setTargetFunctionRole", [target, selectors, roleId], { id: `wire_${name}_${role}` }));
+      wiring.push(
+        m.encodeFunctionCall(manager, "setTargetFunctionRole", [target, selectors, roleId], {
+          id: `wire_${name}_${role}`,
+        }),
+      );
     }
   }
-  // The modules take commitments from the ledger (and the registry deposits fees).
+  // The modules take commitments from the ledger (SPEC: LEDGER_CLIENT is held by the modules).
   for (const name of modules) {
-    setup.push(m.call(manager, "grantRole", [ROLES.LEDGER_CLIENT, targets[name], 0], { id: `client_${name}` }));
+    wiring.push(
+      m.encodeFunctionCall(manager, "grantRole", [ROLES.LEDGER_CLIENT, targets[name], 0], { id: `client_${name}` }),
+    );
   }
   for (const role of LABELLED_ROLES) {
-    setup.push(m.call(manager, "labelRole", [ROLES[role], role], { id: `label_${role}` }));
+    wiring.push(m.encodeFunctionCall(manager, "labelRole", [ROLES[role], role], { id: `label_${role}` }));
   }
+  const wired = m.call(manager, "multicall", [wiring], { id: "wire" });
 
   // Delays last: from here on, granting LEDGER_CLIENT or ADMIN, and re-mapping a contract's
   // functions to roles, take `adminDelay` to become effective.
-  m.call(manager, "setGrantDelay", [ROLES.LEDGER_CLIENT, adminDelay], { id: "delay_LEDGER_CLIENT", after: setup });
-  m.call(manager, "setGrantDelay", [ROLES.ADMIN, adminDelay], { id: "delay_ADMIN", after: setup });
+  const delays: Array<EncodeFunctionCallFuture<string, string>> = [
+    m.encodeFunctionCall(manager, "setGrantDelay", [ROLES.LEDGER_CLIENT, adminDelay], { id: "delay_LEDGER_CLIENT" }),
+    m.encodeFunctionCall(manager, "setGrantDelay", [ROLES.ADMIN, adminDelay], { id: "delay_ADMIN" }),
+  ];
   for (const [name, target] of Object.entries(targets) as Array<[SuiteContract, ContractFuture<string>]>) {
-    m.call(manager, "setTargetAdminDelay", [target, adminDelay], { id: `delay_${name}`, after: setup });
+    delays.push(m.encodeFunctionCall(manager, "setTargetAdminDelay", [target, adminDelay], { id: `delay_${name}` }));
   }
+  m.call(manager, "multicall", [delays], { id: "delays", after: [wired] });
 
   return {
     AccessManager: manager,
