@@ -5,8 +5,9 @@
  */
 import type { TaskDefinition } from "hardhat/types/tasks";
 
+import { auditTasks } from "./audit.js";
 import { budgetTasks } from "./budget.js";
 import { guardianTasks } from "./guardian.js";
 import { roleTasks } from "./roles.js";
 
-export const civicTasks: TaskDefinition[] = [...budgetTasks, ...roleTasks, ...guardianTasks];
+export const civicTasks: TaskDefinition[] = [...budgetTasks, ...roleTasks, ...guardianTasks, ...auditTasks];
