@@ -82,7 +82,11 @@ export async function audit(args: AuditArgs, hre: HardhatRuntimeEnvironment): Pr
     process.exitCode = exitCodeOf(report);
   } catch (error) {
     process.exitCode = 2;
-    if (error instanceof UserError || error instanceof DeploymentError || error instanceof ChainReadError) {
+    if (error instanceof ChainReadError) {
+      const where =
+        args.rpcUrl.trim() !== "" ? args.rpcUrl.trim() : `network "${hre.globalOptions.network ?? "default"}"`;
+      console.error(`Error: ${error.message} [reading ${where}]`);
+    } else if (error instanceof UserError || error instanceof DeploymentError) {
       console.error(`Error: ${error.message}`);
     } else {
       console.error(`Error: the audit could not run: ${describeError(error)}`);

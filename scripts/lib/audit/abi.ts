@@ -22,7 +22,6 @@ export type ContractKind = (typeof CONTRACT_KINDS)[number];
 
 /** The suite's modules: the contracts that hold LEDGER_CLIENT. */
 export type ModuleKind = "PermitRegistry" | "ProcurementEscrow" | "SubsidyDisbursement";
-export const MODULE_KINDS: readonly ModuleKind[] = ["PermitRegistry", "ProcurementEscrow", "SubsidyDisbursement"];
 
 export const LEDGER_EVENTS = [
   "event LineCreated(bytes32 indexed lineId, uint16 indexed fiscalYear, uint256 appropriation, string label)",

@@ -182,7 +182,7 @@ export async function requestWithRetry(
       if (kind === "fatal" || kind === "range") throw error;
       if (attempt >= retries) {
         throw new ChainReadError(
-          `${method} failed after ${attempt + 1} attempts (${KIND_TEXT[kind]}): ${describeError(error)}`,
+          `${method} failed after ${attempt + 1} attempt${attempt === 0 ? "" : "s"} (${KIND_TEXT[kind]}): ${describeError(error)}`,
         );
       }
       if (options.stats) {

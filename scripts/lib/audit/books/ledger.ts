@@ -404,18 +404,18 @@ export class LedgerBook implements Book {
    * a ledger function); money events left over are mismatches.
    */
   matchTransfers(): Mismatch[] {
-    const byTx = new Map<string, TokenTransfer[]>();
+    const key = (tx: string, from: string, to: string, amount: bigint) => `${tx}|${from}|${to}|${amount}`;
+    const pool = new Map<string, TokenTransfer[]>();
     for (const t of this.transfers) {
-      const list = byTx.get(t.tx);
-      if (list === undefined) byTx.set(t.tx, [t]);
+      const k = key(t.tx, t.from, t.to, t.amount);
+      const list = pool.get(k);
+      if (list === undefined) pool.set(k, [t]);
       else list.push(t);
     }
     const used = new Set<TokenTransfer>();
     const out: Mismatch[] = [];
     for (const m of this.movements) {
-      const match = byTx
-        .get(m.tx)
-        ?.find((t) => !used.has(t) && t.from === m.from && t.to === m.to && t.amount === m.amount);
+      const match = pool.get(key(m.tx, m.from, m.to, m.amount))?.pop();
       if (match === undefined) {
         out.push({
           book: "ledger",
