@@ -5,6 +5,7 @@
  */
 import type { TaskDefinition } from "hardhat/types/tasks";
 
+import { auditTasks } from "./audit.js";
 import { budgetTasks } from "./budget.js";
 import { guardianTasks } from "./guardian.js";
 import { permitTasks } from "./permits.js";
@@ -19,4 +20,5 @@ export const civicTasks: TaskDefinition[] = [
   ...subsidyTasks,
   ...roleTasks,
   ...guardianTasks,
+  ...auditTasks,
 ];
