@@ -1,6 +1,6 @@
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
-import { Wallet, ZeroAddress, ZeroHash, id, toBeHex, zeroPadValue } from "ethers";
+import { ZeroAddress, ZeroHash, getAddress, hexlify, id, randomBytes, toBeHex, zeroPadValue } from "ethers";
 import { network } from "hardhat";
 
 import { ROLES } from "../../scripts/lib/roles.js";
@@ -29,7 +29,7 @@ const MAX_UINT128 = 2n ** 128n - 1n;
 const REASON = id("deceased before payment");
 const EVIDENCE = id("yield record 2027-07");
 const ref = (programId: bigint) => zeroPadValue(toBeHex(programId), 32);
-const fresh = () => Wallet.createRandom().address;
+const fresh = () => getAddress(hexlify(randomBytes(20)));
 
 /** Five beneficiaries (fresh addresses) with distinct amounts. */
 function smallRoster(n = 5): Roster {
