@@ -8,7 +8,8 @@ import { join } from "node:path";
 
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
-import { getAddress, hexlify, randomBytes } from "ethers";
+import { keccak_256 } from "@noble/hashes/sha3.js";
+import { getAddress, hexlify, keccak256, randomBytes } from "ethers";
 
 import {
   MAX_ISSUES,
@@ -25,6 +26,7 @@ import {
   rowsFromValues,
   verifyProof,
 } from "../../scripts/lib/roster/index.js";
+import { Keccak256 } from "../../scripts/lib/roster/keccak.js";
 
 const ENCODING = ["uint256", "address", "uint256"];
 const fresh = () => getAddress(hexlify(randomBytes(20)));
@@ -275,6 +277,17 @@ describe("roster library", function () {
       buildRosterFile(other, join(dir, "other.json"));
       writeFileSync(join(dir, "mixed.json"), JSON.stringify({ ...header, data: "other.bin" }));
       expect(() => RosterFile.open(join(dir, "mixed.json"))).to.throw(RosterFileError, /do not match/);
+    });
+  });
+
+  describe("keccak256", function () {
+    it("equals @noble/hashes for every input length of one block, and beyond", function () {
+      const k = new Keccak256();
+      for (let n = 0; n <= 300; n++) {
+        const input = randomBytes(n);
+        expect(hexlify(k.digest(input))).to.equal(hexlify(keccak_256(input)), `length ${n}`);
+        expect(hexlify(k.digest(input))).to.equal(keccak256(input));
+      }
     });
   });
 
