@@ -8,7 +8,6 @@ import { join } from "node:path";
 
 import { StandardMerkleTree } from "@openzeppelin/merkle-tree";
 import { expect } from "chai";
-import { keccak_256 } from "@noble/hashes/sha3.js";
 import { getAddress, hexlify, keccak256, randomBytes } from "ethers";
 
 import {
@@ -281,12 +280,13 @@ describe("roster library", function () {
   });
 
   describe("keccak256", function () {
-    it("equals @noble/hashes for every input length of one block, and beyond", function () {
+    it("equals ethers' keccak256 for every input length of one block, and beyond", function () {
       const k = new Keccak256();
       for (let n = 0; n <= 300; n++) {
-        const input = randomBytes(n);
-        expect(hexlify(k.digest(input))).to.equal(hexlify(keccak_256(input)), `length ${n}`);
-        expect(hexlify(k.digest(input))).to.equal(keccak256(input));
+        for (let round = 0; round < 4; round++) {
+          const input = randomBytes(n);
+          expect(hexlify(k.digest(input))).to.equal(keccak256(input), `length ${n}`);
+        }
       }
     });
   });

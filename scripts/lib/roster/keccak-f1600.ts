@@ -4,7 +4,7 @@
  * four times as fast as a loop over a state array. The round is the standard one (theta,
  * rho and pi, chi, iota; rotation offsets and round constants of FIPS 202); the statements were
  * written out mechanically from those tables, lane by lane. test/subsidies/roster.test.ts checks
- * keccak256 built on it against @noble/hashes for every input length of one block.
+ * keccak256 built on it against ethers' for every input length of one block.
  */
 
 const RC_LO = new Int32Array([

@@ -3,9 +3,9 @@
  * (./keccak-f1600.ts) applied to one reused state, for inputs of at most one block (135 bytes:
  * leaf encodings and node pairs are 96, 64 and 32 bytes). No allocation per hash and no hex
  * strings: a million-row roster needs three million hashes. Longer inputs, and big-endian hosts,
- * go through `@noble/hashes`.
+ * go through ethers' keccak256.
  */
-import { keccak_256 } from "@noble/hashes/sha3.js";
+import { getBytes, keccak256 } from "ethers";
 
 import { keccakF1600 } from "./keccak-f1600.js";
 
@@ -24,7 +24,7 @@ export class Keccak256 {
    */
   hash(input: Uint8Array, start: number, length: number, out: Uint8Array, outOffset: number): void {
     if (length >= RATE || !LITTLE_ENDIAN) {
-      out.set(keccak_256(input.subarray(start, start + length)), outOffset);
+      out.set(getBytes(keccak256(input.subarray(start, start + length))), outOffset);
       return;
     }
     const { state, bytes } = this;
