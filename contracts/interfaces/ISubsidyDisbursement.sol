@@ -31,7 +31,7 @@ interface ISubsidyDisbursement {
 
     /// @notice Where a programme stands, derived from its stored flags and the clock.
     enum ProgramStatus {
-        /// No programme has this id.
+        /// No programme has this id (the views revert with `Subsidy_UnknownProgram` instead).
         None,
         /// Created; claims and outcomes start at `opensAt`.
         Scheduled,
@@ -211,8 +211,9 @@ interface ISubsidyDisbursement {
 
     /// @notice Pays roster entry `(index, beneficiary, amount)` to `beneficiary`.
     /// @dev Anyone, while the programme is Open and the contract not paused. Reverts for an
-    /// unknown or outcome programme, a claimed or blocked entry, an invalid proof, or an amount
-    /// above what the programme has left. Emits `Claimed` (and the ledger's `Spent`).
+    /// unknown or outcome programme, a claimed or blocked entry, an invalid proof, a listed
+    /// amount of 0 or zero beneficiary (a roster built elsewhere), or an amount above what the
+    /// programme has left. Emits `Claimed` (and the ledger's `Spent`, with `ref = bytes32(programId)`).
     function claim(
         uint256 programId,
         uint256 index,
@@ -248,7 +249,7 @@ interface ISubsidyDisbursement {
     /// @notice A programme. Unknown id reverts.
     function getProgram(uint256 programId) external view returns (Program memory);
 
-    /// @notice Where a programme stands (`None` for an unknown id).
+    /// @notice Where a programme stands. Unknown id reverts.
     function programStatus(uint256 programId) external view returns (ProgramStatus);
 
     /// @notice What the programme may still pay (0 once closed). Unknown id reverts.

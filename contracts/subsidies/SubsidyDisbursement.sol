@@ -311,7 +311,7 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
 
     /// @inheritdoc ISubsidyDisbursement
     function programStatus(uint256 programId) external view returns (ProgramStatus) {
-        return _statusOf(_programs[programId].state);
+        return _statusOf(_existing(programId).state);
     }
 
     /// @inheritdoc ISubsidyDisbursement

@@ -119,9 +119,8 @@ async function programOf(subsidies: SubsidyDisbursement, id: bigint): Promise<Pr
 }
 
 function requireKind(program: Program, id: bigint, kind: 0n | 1n): void {
-  if (program.kind !== kind) {
-    throw new UserError(`programme ${id} is a ${kindName(program.kind)} programme, not a ${kindName(kind)} programme`);
-  }
+  const named = (k: bigint) => `${k === 1n ? "an" : "a"} ${kindName(k)} programme`;
+  if (program.kind !== kind) throw new UserError(`programme ${id} is ${named(program.kind)}, not ${named(kind)}`);
 }
 
 async function requireOpen(subsidies: SubsidyDisbursement, program: Program, id: bigint): Promise<void> {
@@ -154,10 +153,10 @@ async function requireAvailable(ctx: TaskContext, lineId: string, amount: bigint
 }
 
 function checkWindow(opensAt: bigint, closesAt: bigint, now: bigint): void {
+  if (closesAt <= now) throw new UserError(`--closes (${formatInstant(closesAt)}) is in the past`);
   if (closesAt <= opensAt) {
     throw new UserError(`--closes (${formatInstant(closesAt)}) must be after --opens (${formatInstant(opensAt)})`);
   }
-  if (closesAt <= now) throw new UserError(`--closes (${formatInstant(closesAt)}) is in the past`);
 }
 
 // ------------------------------------------------------------------ roster files (no network)

@@ -81,8 +81,11 @@ export async function now(ethers: HardhatEthers): Promise<number> {
 }
 
 /** Creates a roster programme open from now for 30 days; returns its id. */
+/** What the creation helpers need of a suite. */
+type Creator = Pick<SubsidySuite, "subsidies" | "programManager">;
+
 export async function createRoster(
-  s: SubsidySuite,
+  s: Creator,
   r: Roster,
   ethers: HardhatEthers,
   { budget = r.total, opensIn = -1, closesIn = 30 * DAY, line = LINE } = {},
@@ -96,7 +99,7 @@ export async function createRoster(
 
 /** Creates an outcome programme open from now for 30 days; returns its id. */
 export async function createOutcome(
-  s: SubsidySuite,
+  s: Creator,
   ethers: HardhatEthers,
   { budget = 1_000_000_000n, rate = 1_000_000n, cap = 0n, opensIn = -1, closesIn = 30 * DAY, line = LINE } = {},
 ): Promise<bigint> {
@@ -105,6 +108,45 @@ export async function createOutcome(
     .connect(s.programManager)
     .createOutcomeProgram(line, budget, rate, cap, t + opensIn, t + closesIn, META);
   return s.subsidies.programCount();
+}
+
+/** A token of the matrix: anything with an open mint (test tokens). */
+export interface MatrixToken extends BaseContract {
+  mint(to: string, amount: bigint): Promise<unknown>;
+  balanceOf(account: string): Promise<bigint>;
+  approve(spender: string, amount: bigint): Promise<unknown>;
+}
+
+export interface MatrixSuite extends Omit<SubsidySuite, "token"> {
+  token: MatrixToken;
+}
+
+/**
+ * The suite on another settlement token (contracts/test/): the ledger, the module and LINE
+ * funded with FUNDS, as subsidySuite does for TestStablecoin.
+ */
+export async function subsidySuiteOn(
+  ethers: HardhatEthers,
+  tokenContract: string,
+  tokenArgs: unknown[] = [],
+): Promise<MatrixSuite> {
+  const [admin, officer, guardian, ...others] = await ethers.getSigners();
+  const manager = (await ethers.deployContract("AccessManager", [admin.address])) as unknown as AccessManager;
+  const token = (await ethers.deployContract(tokenContract, tokenArgs)) as unknown as MatrixToken;
+  const ledger = (await ethers.deployContract("BudgetLedger", [
+    await manager.getAddress(),
+    await token.getAddress(),
+  ])) as unknown as BudgetLedger;
+  await wire(manager, ledger, "BudgetLedger");
+  await manager.grantRole(ROLES.BUDGET_OFFICER, officer.address, 0);
+  await manager.grantRole(ROLES.GUARDIAN, guardian.address, 0);
+  const ledgerSuite = { admin, officer, guardian, others, manager, token: token as unknown as TestStablecoin, ledger };
+  const suite = await deploySubsidies(ethers, ledgerSuite);
+  await token.mint(admin.address, FUNDS);
+  await token.approve(await ledger.getAddress(), FUNDS);
+  await ledger.deposit(FUNDS, LINE);
+  await ledger.connect(officer).createLine(LINE, 2027, FUNDS, "test line");
+  return { ...suite, token };
 }
 
 export type { AccessManager, BudgetLedger, SubsidyDisbursement, TestStablecoin };

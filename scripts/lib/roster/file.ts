@@ -13,7 +13,17 @@
  * nothing is loaded for the whole roster. Every proof read is checked against the root.
  * docs/subsidies.md documents the format.
  */
-import { closeSync, existsSync, openSync, readFileSync, readSync, renameSync, rmSync, writeSync } from "node:fs";
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 
 import { getAddress } from "ethers";
@@ -170,6 +180,12 @@ export class RosterFile {
     this.headerPath = headerPath;
     this.header = header;
     this.fd = fd;
+    const { byBeneficiary } = header.sections;
+    if (fstatSync(fd).size !== byBeneficiary.offset + byBeneficiary.length) {
+      throw new RosterFileError(
+        `${headerPath}: the data file's size differs from the header's: the files do not match`,
+      );
+    }
     this.topCount = Math.min(2 * header.count - 1, 65_535);
     this.top = this.read(header.sections.nodes.offset, this.topCount * NODE);
     if (hex(this.top, 0, NODE) !== header.root) {

@@ -1,10 +1,13 @@
 /**
- * keccak256 over raw bytes for the roster builder: the Keccak-f[1600] permutation of
- * `@noble/hashes` applied to one reused state, for inputs of at most one block (135 bytes:
+ * keccak256 over raw bytes for the roster builder: an unrolled Keccak-f[1600] permutation
+ * (./keccak-f1600.ts) applied to one reused state, for inputs of at most one block (135 bytes:
  * leaf encodings and node pairs are 96, 64 and 32 bytes). No allocation per hash and no hex
- * strings: a million-row roster needs three million hashes.
+ * strings: a million-row roster needs three million hashes. Longer inputs, and big-endian hosts,
+ * go through ethers' keccak256.
  */
-import { keccak_256, keccakP } from "@noble/hashes/sha3.js";
+import { getBytes, keccak256 } from "ethers";
+
+import { keccakF1600 } from "./keccak-f1600.js";
 
 /** keccak256's rate in bytes: inputs up to RATE - 1 bytes fit one block. */
 const RATE = 136;
@@ -21,7 +24,7 @@ export class Keccak256 {
    */
   hash(input: Uint8Array, start: number, length: number, out: Uint8Array, outOffset: number): void {
     if (length >= RATE || !LITTLE_ENDIAN) {
-      out.set(keccak_256(input.subarray(start, start + length)), outOffset);
+      out.set(getBytes(keccak256(input.subarray(start, start + length))), outOffset);
       return;
     }
     const { state, bytes } = this;
@@ -29,7 +32,7 @@ export class Keccak256 {
     bytes.set(input.subarray(start, start + length), 0);
     bytes[length] ^= 0x01;
     bytes[RATE - 1] ^= 0x80;
-    keccakP(state, 24);
+    keccakF1600(state);
     out.set(bytes.subarray(0, 32), outOffset);
   }
 
