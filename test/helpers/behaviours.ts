@@ -138,9 +138,13 @@ export function shouldPauseAndUnpause<S>(context: () => BehaviourContext<S>, con
       const ctx = context();
       const suite = await ctx.load();
       const guardian = controls.guardian(suite);
-      await expect(controls.unpause(suite, guardian)).to.be.revertedWithCustomError(ctx.target(suite), "ExpectedPause");
+      await expect(controls.unpause(suite, guardian))
+        .to.be.revertedWithCustomError(ctx.target(suite), "ExpectedPause")
+        .withArgs();
       await controls.pause(suite, guardian);
-      await expect(controls.pause(suite, guardian)).to.be.revertedWithCustomError(ctx.target(suite), "EnforcedPause");
+      await expect(controls.pause(suite, guardian))
+        .to.be.revertedWithCustomError(ctx.target(suite), "EnforcedPause")
+        .withArgs();
     });
 
     it("refuses pause and unpause from anyone but the guardian", async function () {
@@ -174,7 +178,7 @@ export function shouldStopWhenPaused<S>(
         const suite = await ctx.load();
         if (call.prepare !== undefined) await call.prepare(suite);
         await controls.pause(suite, controls.guardian(suite));
-        await expect(call.send(suite)).to.be.revertedWithCustomError(ctx.target(suite), "EnforcedPause");
+        await expect(call.send(suite)).to.be.revertedWithCustomError(ctx.target(suite), "EnforcedPause").withArgs();
         await controls.unpause(suite, controls.guardian(suite));
         await expect(call.send(suite)).not.to.revert(ctx.ethers);
       });

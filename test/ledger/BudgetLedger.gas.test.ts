@@ -37,6 +37,7 @@ const CEILINGS: Record<string, number> = {
   createLine: 146_000,
   createLineEmpty: 123_000,
   increaseAppropriation: 74_000, // the first funds of an empty line: a new slot
+  increaseAppropriationFundedLine: 56_500,
   decreaseAppropriation: 51_500,
   reallocate: 55_000,
   closeLine: 53_500,
@@ -69,6 +70,7 @@ describe("BudgetLedger gas", function () {
     rows.createLine = await gas(officer.createLine(schools, 2027, 10n ** 11n, "Schools 2027"));
     rows.createLineEmpty = await gas(officer.createLine(clinics, 2027, 0n, "Clinics 2027"));
     rows.increaseAppropriation = await gas(officer.increaseAppropriation(clinics, 10n ** 10n));
+    rows.increaseAppropriationFundedLine = await gas(officer.increaseAppropriation(ROADS, 10n ** 9n));
     rows.decreaseAppropriation = await gas(officer.decreaseAppropriation(clinics, 10n ** 9n));
     rows.reallocate = await gas(officer.reallocate(schools, clinics, 10n ** 9n, ref("r")));
 

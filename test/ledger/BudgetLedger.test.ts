@@ -44,10 +44,9 @@ describe("BudgetLedger", function () {
     it("refuses the zero token", async function () {
       const w = await load();
       const factory = await ethers.getContractFactory("BudgetLedger");
-      await expect(factory.deploy(await addr(w.manager), ZeroAddress)).to.be.revertedWithCustomError(
-        w.ledger,
-        "Ledger_ZeroAddress",
-      );
+      await expect(factory.deploy(await addr(w.manager), ZeroAddress))
+        .to.be.revertedWithCustomError(w.ledger, "Ledger_ZeroAddress")
+        .withArgs();
     });
   });
 
@@ -143,10 +142,9 @@ describe("BudgetLedger", function () {
 
     it("refuses a zero amount, an unknown line and a closed line", async function () {
       const w = await load();
-      await expect(w.ledger.connect(w.officer).increaseAppropriation(ROADS, 0n)).to.be.revertedWithCustomError(
-        w.ledger,
-        "Ledger_ZeroAmount",
-      );
+      await expect(w.ledger.connect(w.officer).increaseAppropriation(ROADS, 0n))
+        .to.be.revertedWithCustomError(w.ledger, "Ledger_ZeroAmount")
+        .withArgs();
       await expect(w.ledger.connect(w.officer).increaseAppropriation(UNKNOWN, 1n))
         .to.be.revertedWithCustomError(w.ledger, "Ledger_UnknownLine")
         .withArgs(UNKNOWN);
@@ -196,10 +194,9 @@ describe("BudgetLedger", function () {
 
     it("refuses a zero amount, an unknown line and a closed line", async function () {
       const w = await load();
-      await expect(w.ledger.connect(w.officer).decreaseAppropriation(ROADS, 0n)).to.be.revertedWithCustomError(
-        w.ledger,
-        "Ledger_ZeroAmount",
-      );
+      await expect(w.ledger.connect(w.officer).decreaseAppropriation(ROADS, 0n))
+        .to.be.revertedWithCustomError(w.ledger, "Ledger_ZeroAmount")
+        .withArgs();
       await expect(w.ledger.connect(w.officer).decreaseAppropriation(UNKNOWN, 1n))
         .to.be.revertedWithCustomError(w.ledger, "Ledger_UnknownLine")
         .withArgs(UNKNOWN);
@@ -244,10 +241,9 @@ describe("BudgetLedger", function () {
       await expect(w.ledger.connect(w.officer).reallocate(ROADS, UNKNOWN, 1n, ZeroHash))
         .to.be.revertedWithCustomError(w.ledger, "Ledger_UnknownLine")
         .withArgs(UNKNOWN);
-      await expect(w.ledger.connect(w.officer).reallocate(ROADS, PARKS, 0n, ZeroHash)).to.be.revertedWithCustomError(
-        w.ledger,
-        "Ledger_ZeroAmount",
-      );
+      await expect(w.ledger.connect(w.officer).reallocate(ROADS, PARKS, 0n, ZeroHash))
+        .to.be.revertedWithCustomError(w.ledger, "Ledger_ZeroAmount")
+        .withArgs();
       await w.ledger.connect(w.officer).closeLine(PARKS);
       await expect(w.ledger.connect(w.officer).reallocate(PARKS, ROADS, 1n, ZeroHash))
         .to.be.revertedWithCustomError(w.ledger, "Ledger_LineClosed")
@@ -324,10 +320,9 @@ describe("BudgetLedger", function () {
     it("refuses a zero amount and a deposit without allowance", async function () {
       const w = await load();
       const citizen = w.strangers[0];
-      await expect(w.ledger.connect(citizen).deposit(0n, REF)).to.be.revertedWithCustomError(
-        w.ledger,
-        "Ledger_ZeroAmount",
-      );
+      await expect(w.ledger.connect(citizen).deposit(0n, REF))
+        .to.be.revertedWithCustomError(w.ledger, "Ledger_ZeroAmount")
+        .withArgs();
       await w.token.mint(citizen.address, 500n);
       await expect(w.ledger.connect(citizen).deposit(500n, REF))
         .to.be.revertedWithCustomError(w.token, "ERC20InsufficientAllowance")
@@ -363,17 +358,15 @@ describe("BudgetLedger", function () {
     it("refuses the zero payee, the ledger itself, a zero amount and an unknown line", async function () {
       const w = await load();
       const officer = w.ledger.connect(w.officer);
-      await expect(officer.pay(ROADS, ZeroAddress, 1n, REF)).to.be.revertedWithCustomError(
-        w.ledger,
-        "Ledger_ZeroAddress",
-      );
+      await expect(officer.pay(ROADS, ZeroAddress, 1n, REF))
+        .to.be.revertedWithCustomError(w.ledger, "Ledger_ZeroAddress")
+        .withArgs();
       await expect(officer.pay(ROADS, await addr(w.ledger), 1n, REF))
         .to.be.revertedWithCustomError(w.ledger, "Ledger_InvalidRecipient")
         .withArgs(await addr(w.ledger));
-      await expect(officer.pay(ROADS, w.payee.address, 0n, REF)).to.be.revertedWithCustomError(
-        w.ledger,
-        "Ledger_ZeroAmount",
-      );
+      await expect(officer.pay(ROADS, w.payee.address, 0n, REF))
+        .to.be.revertedWithCustomError(w.ledger, "Ledger_ZeroAmount")
+        .withArgs();
       await expect(officer.pay(UNKNOWN, w.payee.address, 1n, REF))
         .to.be.revertedWithCustomError(w.ledger, "Ledger_UnknownLine")
         .withArgs(UNKNOWN);
@@ -413,17 +406,15 @@ describe("BudgetLedger", function () {
     it("refuses the zero address, the ledger itself and a zero amount", async function () {
       const w = await load();
       const admin = w.ledger.connect(w.admin);
-      await expect(admin.withdrawUnallocated(ZeroAddress, 1n, REF)).to.be.revertedWithCustomError(
-        w.ledger,
-        "Ledger_ZeroAddress",
-      );
+      await expect(admin.withdrawUnallocated(ZeroAddress, 1n, REF))
+        .to.be.revertedWithCustomError(w.ledger, "Ledger_ZeroAddress")
+        .withArgs();
       await expect(admin.withdrawUnallocated(await addr(w.ledger), 1n, REF))
         .to.be.revertedWithCustomError(w.ledger, "Ledger_InvalidRecipient")
         .withArgs(await addr(w.ledger));
-      await expect(admin.withdrawUnallocated(w.payee.address, 0n, REF)).to.be.revertedWithCustomError(
-        w.ledger,
-        "Ledger_ZeroAmount",
-      );
+      await expect(admin.withdrawUnallocated(w.payee.address, 0n, REF))
+        .to.be.revertedWithCustomError(w.ledger, "Ledger_ZeroAmount")
+        .withArgs();
     });
   });
 
@@ -455,7 +446,9 @@ describe("BudgetLedger", function () {
 
     it("refuses a zero amount and an unknown line", async function () {
       const w = await load();
-      await expect(w.moduleA.commit(ROADS, 0n, REF)).to.be.revertedWithCustomError(w.ledger, "Ledger_ZeroAmount");
+      await expect(w.moduleA.commit(ROADS, 0n, REF))
+        .to.be.revertedWithCustomError(w.ledger, "Ledger_ZeroAmount")
+        .withArgs();
       await expect(w.moduleA.commit(UNKNOWN, 1n, REF))
         .to.be.revertedWithCustomError(w.ledger, "Ledger_UnknownLine")
         .withArgs(UNKNOWN);
@@ -521,14 +514,12 @@ describe("BudgetLedger", function () {
     it("refuses a zero amount, the zero payee, the ledger as payee and an unknown line", async function () {
       const w = await load();
       await commit(w.moduleA, ROADS, 400n);
-      await expect(w.moduleA.recordSpend(ROADS, w.payee.address, 0n, REF)).to.be.revertedWithCustomError(
-        w.ledger,
-        "Ledger_ZeroAmount",
-      );
-      await expect(w.moduleA.recordSpend(ROADS, ZeroAddress, 1n, REF)).to.be.revertedWithCustomError(
-        w.ledger,
-        "Ledger_ZeroAddress",
-      );
+      await expect(w.moduleA.recordSpend(ROADS, w.payee.address, 0n, REF))
+        .to.be.revertedWithCustomError(w.ledger, "Ledger_ZeroAmount")
+        .withArgs();
+      await expect(w.moduleA.recordSpend(ROADS, ZeroAddress, 1n, REF))
+        .to.be.revertedWithCustomError(w.ledger, "Ledger_ZeroAddress")
+        .withArgs();
       await expect(w.moduleA.recordSpend(ROADS, await addr(w.ledger), 1n, REF))
         .to.be.revertedWithCustomError(w.ledger, "Ledger_InvalidRecipient")
         .withArgs(await addr(w.ledger));
@@ -570,7 +561,9 @@ describe("BudgetLedger", function () {
     it("refuses a zero amount, an unknown line and a return without approval", async function () {
       const w = await load();
       await commit(w.moduleA, ROADS, 400n);
-      await expect(w.moduleA.returnFunds(ROADS, 0n, REF)).to.be.revertedWithCustomError(w.ledger, "Ledger_ZeroAmount");
+      await expect(w.moduleA.returnFunds(ROADS, 0n, REF))
+        .to.be.revertedWithCustomError(w.ledger, "Ledger_ZeroAmount")
+        .withArgs();
       await expect(w.moduleA.returnFunds(UNKNOWN, 1n, REF))
         .to.be.revertedWithCustomError(w.ledger, "Ledger_InsufficientCommitment")
         .withArgs(UNKNOWN, await addr(w.moduleA), 0n, 1n);
