@@ -95,6 +95,18 @@ describe("PermitRegistry: token matrix", function () {
       expect(await token.balanceOf(await ledger.getAddress())).to.equal(2n * FEE);
       expect(await token.balanceOf(await registry.getAddress())).to.equal(0n);
     });
+
+    it("submitApplicationWithPermit falls back to the allowance on a token without ERC-2612", async function () {
+      const suite = await networkHelpers.loadFixture(usdtSuite);
+      const { registry, alice, typeId } = suite;
+      await fund(suite, alice);
+      await expect(registry.connect(alice).submitApplicationWithPermit(typeId, doc("a"), 0n, 0, ZeroHash, ZeroHash))
+        .to.emit(registry, "ApplicationSubmitted")
+        .withArgs(1n, alice.address, typeId, 0n, doc("a"), FEE);
+      await expect(registry.connect(suite.bob).submitApplicationWithPermit(typeId, doc("b"), 0n, 0, ZeroHash, ZeroHash))
+        .to.be.revertedWithCustomError(registry, "Permit_InsufficientAllowance")
+        .withArgs(0n, FEE);
+    });
   });
 
   describe("fee-on-transfer token", function () {
