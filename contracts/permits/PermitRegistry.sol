@@ -67,12 +67,13 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         bool suspended;
     }
 
-    /// @dev Id counters and the fees held, in one slot.
+    /// @dev Id counters and the fees held, in one slot. `feesHeld` cannot overflow: fewer than
+    /// 2^40 applications are pending, each with a fee below 2^96.
     struct Totals {
         uint40 permitTypes;
         uint40 applications;
         uint40 permits;
-        uint128 feesHeld;
+        uint136 feesHeld;
     }
 
     // ================================================================== constants
@@ -274,7 +275,7 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
             // Effects: a renewal application for the same permit
             Totals memory totals = _totals;
             applicationId = ++totals.applications;
-            totals.feesHeld += uint128(fee);
+            totals.feesHeld += uint136(fee);
             _totals = totals;
             _applications[applicationId] = ApplicationRecord({
                 applicant: msg.sender,
@@ -324,7 +325,7 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         // Checks
         uint256 balance = _token.balanceOf(address(this));
         uint256 reserved = uint256(_totals.feesHeld) + _refundsOwedTotal;
-        if (balance <= reserved) revert Permit_NoSurplus();
+        if (balance <= reserved) revert Permit_NoSurplus(balance, reserved);
         amount = balance - reserved;
         emit SurplusSwept(msg.sender, amount);
         // Interactions
@@ -436,8 +437,10 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
     }
 
     /// @inheritdoc IERC721Metadata
+    /// @dev Reverts with `ERC721NonexistentToken(tokenId)` for an unknown token.
     function tokenURI(uint256 tokenId) external view returns (string memory) {
-        PermitRecord memory p = _existingPermit(tokenId);
+        _requireOwned(tokenId);
+        PermitRecord memory p = _permits[tokenId];
         ApplicationRecord storage origin = _applications[p.applicationId];
         return
             PermitMetadata.tokenURI(
@@ -484,7 +487,7 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         if (issueNow) {
             permitId = ++totals.permits;
         } else {
-            totals.feesHeld += uint128(fee);
+            totals.feesHeld += uint136(fee);
         }
         _totals = totals;
         ApplicationState memory s = ApplicationState({
@@ -525,7 +528,7 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         if (permitId == 0) {
             Totals memory totals = _totals;
             permitId = ++totals.permits;
-            totals.feesHeld -= uint128(fee);
+            totals.feesHeld -= uint136(fee);
             _totals = totals;
             _issue(applicationId, a, s, applicant, permitId);
         } else {
@@ -568,7 +571,7 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         uint40 expiresAt = _extended(p.expiresAt, s.validity);
         p.expiresAt = expiresAt;
         delete _pendingRenewal[permitId];
-        _totals.feesHeld -= uint128(a.fee);
+        _totals.feesHeld -= uint136(a.fee);
         s.status = ApplicationStatus.Approved;
         s.decidedAt = uint40(block.timestamp);
         _writeState(a, s);
@@ -589,7 +592,7 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
             delete _pendingRenewal[s.permitId];
         }
         fee = a.fee;
-        _totals.feesHeld -= uint128(fee);
+        _totals.feesHeld -= uint136(fee);
         s.status = status;
         s.decidedAt = uint40(block.timestamp);
         _writeState(a, s);
@@ -617,7 +620,10 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         if (received != fee) revert Permit_TransferShortfall(fee, received);
     }
 
-    /// @dev The caller must hold `checkRole` in the AccessManager, with no execution delay.
+    /// @dev The caller must hold `checkRole` in the AccessManager, with no execution delay. The
+    /// AccessManager's target closure (`isTargetClosed`) is deliberately not asked: checks follow
+    /// the registry's pause, which stops the issuing check and keeps rejections (refunds) open;
+    /// asking would cost every check a second call into the AccessManager (about 3,000 gas).
     function _requireCheckRole(uint64 checkRole) private view {
         (bool isMember, uint32 executionDelay) = IAccessManager(authority()).hasRole(checkRole, msg.sender);
         if (!isMember) revert Permit_MissingCheckRole(msg.sender, checkRole);
