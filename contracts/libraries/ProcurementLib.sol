@@ -138,7 +138,9 @@ library ProcurementLib {
     /// `allowed` (a bitmap of `1 << status`).
     function requireStatus(Tender storage tender, uint256 tenderId, bytes32 allowed) internal view {
         IProcurementEscrow.TenderStatus status = statusOf(tender);
-        if (status == IProcurementEscrow.TenderStatus.None) revert IProcurementEscrow.Procurement_UnknownTender(tenderId);
+        if (status == IProcurementEscrow.TenderStatus.None) {
+            revert IProcurementEscrow.Procurement_UnknownTender(tenderId);
+        }
         if (bit(status) & allowed == bytes32(0)) {
             revert IProcurementEscrow.Procurement_UnexpectedTenderStatus(tenderId, status, allowed);
         }
@@ -146,13 +148,17 @@ library ProcurementLib {
 
     /// @notice Reverts unless the terms are sound (see `createTender`).
     function checkTerms(Terms memory terms) internal view {
-        if (terms.maxPrice == 0) revert IProcurementEscrow.Procurement_InvalidMaxPrice(terms.maxPrice);
-        if (terms.maxPrice > MAX_AMOUNT) revert IProcurementEscrow.Procurement_AmountTooLarge(terms.maxPrice, MAX_AMOUNT);
+        uint256 maxPrice = terms.maxPrice;
+        if (maxPrice == 0) revert IProcurementEscrow.Procurement_InvalidMaxPrice(maxPrice);
+        if (maxPrice > MAX_AMOUNT) revert IProcurementEscrow.Procurement_AmountTooLarge(maxPrice, MAX_AMOUNT);
         if (terms.bidBond > MAX_AMOUNT) revert IProcurementEscrow.Procurement_AmountTooLarge(terms.bidBond, MAX_AMOUNT);
-        if (terms.bidDeadline <= block.timestamp || terms.revealDeadline <= terms.bidDeadline) {
-            revert IProcurementEscrow.Procurement_InvalidDeadlines(block.timestamp, terms.bidDeadline, terms.revealDeadline);
+        (uint64 bidDeadline, uint64 revealDeadline) = (terms.bidDeadline, terms.revealDeadline);
+        if (bidDeadline <= block.timestamp || revealDeadline <= bidDeadline) {
+            revert IProcurementEscrow.Procurement_InvalidDeadlines(block.timestamp, bidDeadline, revealDeadline);
         }
-        if (terms.retentionBps > MAX_BPS) revert IProcurementEscrow.Procurement_InvalidRetention(terms.retentionBps, MAX_BPS);
+        if (terms.retentionBps > MAX_BPS) {
+            revert IProcurementEscrow.Procurement_InvalidRetention(terms.retentionBps, MAX_BPS);
+        }
         if (terms.quorum == 0 || terms.quorum > MAX_QUORUM) {
             revert IProcurementEscrow.Procurement_InvalidQuorum(terms.quorum, MAX_QUORUM);
         }

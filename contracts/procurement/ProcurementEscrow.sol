@@ -58,8 +58,9 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
     mapping(uint256 agreementId => Lib.Agreement) private _agreements;
     mapping(uint256 agreementId => mapping(uint256 index => Lib.Milestone)) private _milestones;
     mapping(uint256 agreementId => mapping(uint256 index => bytes32 evidenceHash)) private _evidence;
-    mapping(uint256 agreementId => mapping(uint256 index => mapping(uint256 round => mapping(address inspector => bool))))
-        private _approved;
+    mapping(
+        uint256 agreementId => mapping(uint256 index => mapping(uint256 round => mapping(address inspector => bool)))
+    ) private _approved;
     mapping(address payee => uint256 amount) private _owed;
 
     // ================================================================== constructor
