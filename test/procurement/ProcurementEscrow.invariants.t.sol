@@ -10,10 +10,12 @@ import {ProcurementHandler} from "./ProcurementHandler.sol";
 /// @notice Invariants of the ProcurementEscrow under random lifecycles (ProcurementHandler), on a
 /// blocklist token so that refused payments and owed balances take part:
 /// 1. the escrow's token balance is exactly what its open tenders, active agreements, held bonds
-///    and owed balances still hold, and the ledger's commitment is the first two;
+///    and owed balances still hold, plus the surplus sent to it directly and not yet swept; the
+///    ledger's commitment is the first two;
 /// 2. no milestone is paid without its quorum of distinct approvals in one round;
 /// 3. an agreement never pays more than its price; what it paid is what the ledger booked;
-/// 4. the ledger's invariants 1-3 still hold, and its only unallocated cash is forfeited bonds.
+/// 4. the ledger's invariants 1-3 still hold, and its only unallocated cash is forfeited bonds
+///    and swept surplus.
 contract ProcurementEscrowInvariantTest is ProcurementBase {
     uint256 internal constant FUNDS = 1e18;
 
@@ -23,8 +25,10 @@ contract ProcurementEscrowInvariantTest is ProcurementBase {
         _deployProcurement(new BlocklistToken(), FUNDS);
         handler = new ProcurementHandler(escrow, ledger, BlocklistToken(address(token)), procurer, inspectors);
         // Weighted: the steps of a lifecycle that need several calls appear more than once.
-        bytes4[] memory selectors = new bytes4[](22);
+        bytes4[] memory selectors = new bytes4[](24);
         selectors[21] = ProcurementHandler.createTender.selector;
+        selectors[22] = ProcurementHandler.donate.selector;
+        selectors[23] = ProcurementHandler.sweepSurplus.selector;
         selectors[0] = ProcurementHandler.createTender.selector;
         selectors[1] = ProcurementHandler.submitBid.selector;
         selectors[2] = ProcurementHandler.submitBid.selector;
@@ -56,14 +60,17 @@ contract ProcurementEscrowInvariantTest is ProcurementBase {
     }
 
     /// @notice 1. Balance == open tenders' maxPrice + active agreements' (price - paid) + bonds
-    /// held + owed; the ledger's commitment to the escrow is the first two.
+    /// held + owed + unswept surplus; the ledger's commitment to the escrow is the first two.
     function invariant_escrowHoldsExactlyWhatItOwes() public view {
         (uint256 tenders, uint256 bonds) = _tenderHoldings();
         uint256 agreements = _agreementHoldings();
         uint256 owed = 0;
         for (uint256 i = 0; i < handler.bidderCount(); ++i) owed += escrow.owedTo(handler.bidders(i));
         assertEq(escrow.totalOwed(), owed, "totalOwed is the sum of owed balances");
-        assertEq(token.balanceOf(address(escrow)), tenders + agreements + bonds + owed, "escrow balance");
+        uint256 unswept = handler.ghostDonated() - handler.ghostSwept();
+        assertEq(escrow.totalBondsHeld(), bonds, "totalBondsHeld is the sum of bonds held");
+        assertEq(escrow.surplus(), unswept, "surplus is what was sent directly and not swept");
+        assertEq(token.balanceOf(address(escrow)), tenders + agreements + bonds + owed + unswept, "escrow balance");
         assertEq(ledger.committedBy(LINE, address(escrow)), tenders + agreements, "ledger commitment");
     }
 
@@ -104,7 +111,7 @@ contract ProcurementEscrowInvariantTest is ProcurementBase {
         assertLe(line.committed + line.spent, line.appropriated, "ledger invariant 1");
         assertEq(token.balanceOf(address(ledger)), ledger.unallocated() + ledger.available(LINE), "ledger invariant 2");
         assertEq(ledger.committedBy(LINE, address(escrow)), line.committed, "ledger invariant 3");
-        assertEq(ledger.unallocated(), handler.ghostForfeited(), "forfeited bonds reached the ledger");
+        assertEq(ledger.unallocated(), handler.ghostForfeited() + handler.ghostSwept(), "bonds and surplus reached it");
         assertEq(line.appropriated, FUNDS, "the appropriation never moves");
     }
 

@@ -56,8 +56,11 @@ contract ProcurementHandler is Test {
     mapping(uint256 agreementId => mapping(uint256 index => uint256)) public ghostApprovals;
     /// @notice Set if a milestone was ever paid before its quorum, or not paid at it.
     bool public ghostQuorumViolated;
-    /// @notice Bonds the handler saw forfeited at award (all the ledger's unallocated cash).
+    /// @notice Bonds the handler saw forfeited at award.
     uint256 public ghostForfeited;
+    /// @notice Tokens sent to the escrow directly, and swept to the ledger.
+    uint256 public ghostDonated;
+    uint256 public ghostSwept;
     /// @notice Calls made, per action (for the run summary).
     mapping(bytes32 action => uint256) public calls;
 
@@ -125,7 +128,9 @@ contract ProcurementHandler is Test {
         }
         price = bound(price, 1, t.maxPrice + t.maxPrice / 8 + 1);
         _sealed[tenderId][bidder] = Sealed(price, salt);
-        bytes32 sealedBid = escrow.sealOf(tenderId, bidder, price, PROPOSAL, salt);
+        bytes32 sealedBid = keccak256(
+            abi.encode(block.chainid, address(escrow), tenderId, bidder, price, PROPOSAL, salt)
+        );
         vm.prank(bidder);
         escrow.submitBid(tenderId, sealedBid);
         calls["submitBid"]++;
@@ -294,6 +299,21 @@ contract ProcurementHandler is Test {
         vm.prank(payee);
         escrow.withdrawOwed(sink);
         calls["withdrawOwed"]++;
+    }
+
+    /// @notice Someone sends tokens to the escrow directly (outside its flows).
+    function donate(uint256 amount) external {
+        amount = bound(amount, 1, 1e12);
+        ghostDonated += amount;
+        calls["donate"]++;
+        token.mint(address(escrow), amount);
+    }
+
+    /// @notice Anyone sweeps the surplus into the ledger.
+    function sweepSurplus() external {
+        if (escrow.surplus() == 0) return;
+        ghostSwept += escrow.sweepSurplus();
+        calls["sweepSurplus"]++;
     }
 
     /// @notice Moves the clock: half the time exactly to the next deadline of an open tender (the
