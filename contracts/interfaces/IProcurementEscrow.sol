@@ -421,7 +421,9 @@ interface IProcurementEscrow {
     /// @notice Milestone `index` of an agreement; reverts for an unknown agreement or index.
     function getMilestone(uint256 agreementId, uint256 index) external view returns (Milestone memory);
 
-    /// @notice Whether `inspector` approved the milestone in its current round.
+    /// @notice Whether `inspector` approved the milestone in its current round, while it is
+    /// Submitted. The approval that reached the quorum is not stored (the milestone is Paid and
+    /// takes no further approval): the `MilestoneApproved` events name every approver.
     function hasApproved(uint256 agreementId, uint256 index, address inspector) external view returns (bool);
 
     /// @notice Payments the token refused to `account`, waiting for `withdrawOwed`.

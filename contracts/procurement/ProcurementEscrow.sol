@@ -15,7 +15,7 @@ import {ProcurementLib as Lib} from "../libraries/ProcurementLib.sol";
 /// @notice Sealed-bid tenders, awards to the lowest revealed price, milestone payments on a
 /// quorum of inspectors, retention until the last milestone. See {IProcurementEscrow} for each
 /// function's rules and {ProcurementLib} for the records.
-/// @dev Invariants (tested in test/procurement/ProcurementEscrow.invariants.t.sol):
+/// @dev Invariants (1, 2 in test/procurement/ProcurementEscrow.invariants.t.sol, 3 in its .fuzz.t.sol):
 /// 1. token balance == sum over open tenders of maxPrice + sum over active agreements of
 ///    (price - paid) + bonds held + totalOwed + surplus (tokens sent directly, until swept);
 /// 2. no milestone is paid without `quorum` distinct approvals in its round;
