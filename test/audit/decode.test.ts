@@ -44,16 +44,7 @@ const VIEWS: Partial<Record<ContractKind, Record<string, string[]>>> = {
       "checksBitmap",
       "decidedAt",
     ],
-    getPermit: [
-      "typeId",
-      "holder",
-      "issuedAt",
-      "expiresAt",
-      "documentHash",
-      "revoked",
-      "suspended",
-      "applicationId",
-    ],
+    getPermit: ["typeId", "holder", "issuedAt", "expiresAt", "documentHash", "revoked", "suspended", "applicationId"],
     permitOfDocument: [],
     applicationOfDocument: [],
     pendingRenewalOf: [],
@@ -182,7 +173,10 @@ describe("Audit: decoding", function () {
         expect(fn!.stateMutability, `${kind}.${name}`).to.equal("view");
         if (fields.length === 0) continue;
         expect(fn!.outputs).to.have.length(1);
-        expect(fn!.outputs[0].components?.map((c) => c.name), `${kind}.${name}`).to.include.members(fields);
+        expect(
+          fn!.outputs[0].components?.map((c) => c.name),
+          `${kind}.${name}`,
+        ).to.include.members(fields);
       }
     }
   });

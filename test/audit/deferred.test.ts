@@ -68,7 +68,10 @@ describe("Audit: payments and refunds the token refuses (blocklist token, in pro
     const manager = (await ethers.getContractAt("AccessManager", addresses.AccessManager)) as unknown as AccessManager;
     const ledger = (await ethers.getContractAt("BudgetLedger", addresses.BudgetLedger)) as unknown as BudgetLedger;
     permits = (await ethers.getContractAt("PermitRegistry", addresses.PermitRegistry)) as unknown as PermitRegistry;
-    escrow = (await ethers.getContractAt("ProcurementEscrow", addresses.ProcurementEscrow)) as unknown as ProcurementEscrow;
+    escrow = (await ethers.getContractAt(
+      "ProcurementEscrow",
+      addresses.ProcurementEscrow,
+    )) as unknown as ProcurementEscrow;
     for (const [role, who] of [
       [ROLES.BUDGET_OFFICER, finance],
       [ROLES.PROCUREMENT_OFFICER, office],
@@ -103,7 +106,17 @@ describe("Audit: payments and refunds the token refuses (blocklist token, in pro
     await done(
       escrow
         .connect(office)
-        .createTender(ROADS, text("culvert"), 100_000n * U, 1_000n * U, now + 86_400n, now + 2n * 86_400n, 1_000, 1, milestones),
+        .createTender(
+          ROADS,
+          text("culvert"),
+          100_000n * U,
+          1_000n * U,
+          now + 86_400n,
+          now + 2n * 86_400n,
+          1_000,
+          1,
+          milestones,
+        ),
     );
     const chainId = (await ethers.provider.getNetwork()).chainId;
     const offers = [
@@ -148,7 +161,10 @@ describe("Audit: payments and refunds the token refuses (blocklist token, in pro
   it("counts a deferred refund as held by the registry until it is claimed", async function () {
     const report = mid.refundOwed;
     expect(report.mismatches).to.deep.equal([]);
-    expect(moduleRow(report, "PermitRegistry")).to.include({ held: (100n * U).toString(), deferred: (100n * U).toString() });
+    expect(moduleRow(report, "PermitRegistry")).to.include({
+      held: (100n * U).toString(),
+      deferred: (100n * U).toString(),
+    });
     expect(report.applications[0]).to.include({ status: "rejected" });
     const final = await audit();
     expect(final.mismatches).to.deep.equal([]);

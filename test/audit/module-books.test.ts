@@ -11,6 +11,7 @@ import { INTERFACES, type ContractKind } from "../../scripts/lib/audit/abi.js";
 import { PermitsBook } from "../../scripts/lib/audit/books/permits.js";
 import { ProcurementBook } from "../../scripts/lib/audit/books/procurement.js";
 import { SubsidiesBook } from "../../scripts/lib/audit/books/subsidies.js";
+import { TokenTrail } from "../../scripts/lib/audit/books/trail.js";
 import type { ModuleBook } from "../../scripts/lib/audit/books/types.js";
 import { decodeLog, type AuditEvent } from "../../scripts/lib/audit/decode.js";
 import {
@@ -301,6 +302,47 @@ describe("Audit: module books on synthetic events", function () {
       const mismatches = await book.reconcile(new PinnedReader(provider, 100), { block: 100, timestamp: 15n });
       expect(mismatches.map((m) => `${m.record} ${m.field} ${m.expected} ${m.found}`)).to.deep.equal([
         "programme 2 paid 200 199",
+      ]);
+    });
+  });
+
+  describe("token trails", function () {
+    it("holds a deferred bond refund as owed until it is withdrawn", function () {
+      const s = stream();
+      const P = (name: string, args: unknown[]) => s.emit("ProcurementEscrow", ESCROW, name, args);
+      s.tx();
+      P("TenderCreated", [1n, LINE, 1_000n, 100n, 200n, H]);
+      s.tx().transfer(A, ESCROW, 50n);
+      P("BidSubmitted", [1n, A]);
+      s.tx();
+      P("BidRevealed", [1n, A, 900n, H]);
+      P("PaymentDeferred", [A, 50n, 50n]); // the token refused the bond refund
+      const owed = run(new ProcurementBook(ESCROW), s.events) as ProcurementBook;
+      expect(owed.held()).to.equal(1_050n);
+      expect(owed.deferred()).to.equal(50n);
+      s.tx();
+      P("OwedWithdrawn", [A, B, 50n]).transfer(ESCROW, B, 50n);
+      const book = run(new ProcurementBook(ESCROW), s.events) as ProcurementBook;
+      expect(book.held()).to.equal(1_000n);
+      expect(book.anomalies).to.deep.equal([]);
+    });
+
+    it("matches payments with transfers or deferrals, and flags tokens that leave without an event", function () {
+      const s = stream();
+      s.tx().transfer(SUBSIDIES, A, 10n);
+      s.tx(); // a payment deferred: no transfer
+      s.tx().transfer(SUBSIDIES, C, 7n); // no event pays it
+      s.tx().transfer(SUBSIDIES, TOKEN, 3n); // to the ledger: the ledger book's
+      const trail = new TokenTrail(SUBSIDIES, TOKEN);
+      for (const e of s.events) trail.onTransfer(e);
+      const tx = (n: number) => ({ tx: `0x${n.toString(16).padStart(64, "0")}`, block: n });
+      trail.pay(tx(1), A, 10n, "Claimed 1/0");
+      trail.pay(tx(2), B, 20n, "Claimed 1/1");
+      trail.defer({ ...s.events[0], tx: tx(2).tx, block: 2 }, B, 20n, "deferred");
+      trail.pay(tx(5), D, 5n, "Claimed 1/2"); // no transfer at all
+      expect(trail.match("subsidies", "SubsidyDisbursement").map((m) => `${m.record} ${m.field}`)).to.deep.equal([
+        `tx ${tx(5).tx} token Transfer for Claimed 1/2`,
+        `tx ${tx(3).tx} token Transfer out of SubsidyDisbursement`,
       ]);
     });
   });

@@ -101,10 +101,20 @@ describe("Audit: a full fiscal year through every module (in process)", function
     expect(registry).to.include({ held: usd(150).toString(), directIn: usd(7).toString(), swept: usd(7).toString() });
     const escrow = report.modules.find((m) => m.kind === "ProcurementEscrow")!;
     expect(escrow.held).to.equal((usd(250_000) + usd(10_000) + usd(5_000)).toString()); // tender 5, bonds
+    expect(escrow.directIn).to.equal(usd(1).toString());
     const lines = new Map(report.lines.map((l) => [l.name, l]));
     expect(lines.get("FARM-SUPPORT-2027")).to.include({ closed: true, committed: "0" });
     expect(report.ledger.directIn).to.equal(usd(5).toString());
     expect(report.ledger.withdrawals).to.equal(usd(1_000).toString());
+  });
+
+  it("keeps roster payouts apart from paidTo, which counts outcome payouts only", async function () {
+    const { subsidies } = scenario.suite;
+    const roster = report.programmes[0];
+    expect(roster).to.include({ kind: "roster", claims: 3, beneficiaries: 3 });
+    // Farmer Ade claimed 1,200 from programme 1, yet the view says 0 for her there.
+    expect(await subsidies.paidTo(1n, scenario.who.farmerA)).to.equal(0n);
+    expect(await subsidies.paidTo(2n, scenario.who.farmerC)).to.equal(usd(6_000)); // the outcome cap
   });
 
   it("raises each red-flag rule where the story calls for it", function () {

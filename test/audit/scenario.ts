@@ -16,6 +16,7 @@
  *   permit issued at once and renewed at once, a suspended (then reinstated) and a revoked
  *   permit, a renewal with rechecks, a reused document hash, an application still pending at the
  *   end, a surplus swept to the ledger, a type deactivated.
+ * - Tokens sent straight to the ledger, the registry and the escrow (no function called).
  * - Subsidies: a roster claimed by a farmer and by a relayer's `claimBatch` (with a claimed and
  *   a blocked entry skipped), a payout to an inspector listed in the roster, a blocked claim;
  *   outcome payouts up to the cap per beneficiary; a programme closed early by its manager,
@@ -213,19 +214,59 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
   // Tender 1 (bridge) and 2 (resurfacing) take Roads beyond its own appropriation: only the
   // reallocation just made lets it commit 3,600,000.
   await done(
-    office.createTender(LINES.ROADS, text("River bridge, spec v3"), usd(3_000_000), usd(20_000), bidDeadline, revealDeadline, 500, 2, three),
+    office.createTender(
+      LINES.ROADS,
+      text("River bridge, spec v3"),
+      usd(3_000_000),
+      usd(20_000),
+      bidDeadline,
+      revealDeadline,
+      500,
+      2,
+      three,
+    ),
     "tender-1",
   );
   await done(
-    office.createTender(LINES.ROADS, text("Ring road resurfacing"), usd(600_000), usd(5_000), bidDeadline, revealDeadline, 1_000, 1, two),
+    office.createTender(
+      LINES.ROADS,
+      text("Ring road resurfacing"),
+      usd(600_000),
+      usd(5_000),
+      bidDeadline,
+      revealDeadline,
+      1_000,
+      1,
+      two,
+    ),
     "tender-2",
   );
   await done(
-    office.createTender(LINES.SCHOOLS, text("School roofs"), usd(400_000), usd(10_000), bidDeadline, revealDeadline, 0, 1, two),
+    office.createTender(
+      LINES.SCHOOLS,
+      text("School roofs"),
+      usd(400_000),
+      usd(10_000),
+      bidDeadline,
+      revealDeadline,
+      0,
+      1,
+      two,
+    ),
     "tender-3",
   );
   await done(
-    office.createTender(LINES.SCHOOLS, text("Playground kit"), usd(300_000), usd(10_000), bidDeadline, revealDeadline, 0, 1, two),
+    office.createTender(
+      LINES.SCHOOLS,
+      text("Playground kit"),
+      usd(300_000),
+      usd(10_000),
+      bidDeadline,
+      revealDeadline,
+      0,
+      1,
+      two,
+    ),
     "tender-4",
   );
   const chainId = (await provider.getNetwork()).chainId;
@@ -302,11 +343,26 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
   const now = await latest();
   const agency = subsidies.connect(a.benefits);
   await done(
-    agency.createRosterProgram(LINES.FARMS, tree.root, usd(3_950), now, now + 90n * DAY, text("seed grant 2027 roster")),
+    agency.createRosterProgram(
+      LINES.FARMS,
+      tree.root,
+      usd(3_950),
+      now,
+      now + 90n * DAY,
+      text("seed grant 2027 roster"),
+    ),
     "programme-1",
   );
   await done(
-    agency.createOutcomeProgram(LINES.FARMS, usd(50_000), usd(12), usd(6_000), now, now + 180n * DAY, text("yield bonus")),
+    agency.createOutcomeProgram(
+      LINES.FARMS,
+      usd(50_000),
+      usd(12),
+      usd(6_000),
+      now,
+      now + 180n * DAY,
+      text("yield bonus"),
+    ),
     "programme-2",
   );
   const meals: Array<[bigint, string, bigint]> = [
@@ -393,17 +449,33 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
   // Next year's tender opens on Schools: still bidding when the books are audited.
   const later = await latest();
   await done(
-    office.createTender(LINES.SCHOOLS, text("Library extension"), usd(250_000), usd(5_000), later + 30n * DAY, later + 40n * DAY, 500, 1, two),
+    office.createTender(
+      LINES.SCHOOLS,
+      text("Library extension"),
+      usd(250_000),
+      usd(5_000),
+      later + 30n * DAY,
+      later + 40n * DAY,
+      500,
+      1,
+      two,
+    ),
     "tender-5",
   );
   await done(token.mint(a.builderC.address, usd(5_000)));
   await done(token.connect(a.builderC).approve(addresses.ProcurementEscrow, usd(5_000)));
   await done(
-    escrow.connect(a.builderC).submitBid(
-      5n,
-      computeSeal({ ...sealOf({ tender: 5n, bidder: "builderC", price: usd(240_000), bond: 0n, reveal: false }) }),
-    ),
+    escrow
+      .connect(a.builderC)
+      .submitBid(
+        5n,
+        computeSeal({ ...sealOf({ tender: 5n, bidder: "builderC", price: usd(240_000), bond: 0n, reveal: false }) }),
+      ),
   );
+
+  // Tokens sent to the escrow without a function: counted, though the escrow has no way to
+  // give them back (no sweep, unlike the registry).
+  await done(token.transfer(addresses.ProcurementEscrow, usd(1)), "direct-to-escrow");
 
   const who = Object.fromEntries([
     ["treasury", treasury.address],

@@ -104,10 +104,7 @@ export const SPEC_EVENTS: Record<ContractKind, readonly string[]> = {
 // ------------------------------------------------------------------ compiled ABIs
 
 /** ERC-20's optional metadata (not in IERC20; a token without it is still audited). */
-const TOKEN_METADATA = [
-  "function decimals() view returns (uint8)",
-  "function symbol() view returns (string)",
-] as const;
+const TOKEN_METADATA = ["function decimals() view returns (uint8)", "function symbol() view returns (string)"] as const;
 
 /** The compiled ABI of each contract kind. */
 export const ABIS: Record<ContractKind, InterfaceAbi> = {

@@ -175,7 +175,8 @@ export class PermitsBook implements ModuleBook {
           this.anomaly(`application ${app.id}`, `check ${role}`, "recorded once", "again", e);
         app.checks.push({ role, inspector: a.hex("inspector"), passed });
         const index = this.types.get(app.typeId)?.checkRoles.indexOf(role) ?? -1;
-        if (index < 0) this.anomaly(`application ${app.id}`, "CheckRecorded.checkRole", "a check of its type", `${role}`, e);
+        if (index < 0)
+          this.anomaly(`application ${app.id}`, "CheckRecorded.checkRole", "a check of its type", `${role}`, e);
         else if (passed) app.bitmap |= 1 << index;
         if (a.hex("inspector") === app.applicant)
           this.anomaly(`application ${app.id}`, "CheckRecorded.inspector", "not the applicant", app.applicant, e);
@@ -200,7 +201,13 @@ export class PermitsBook implements ModuleBook {
         const applicant = a.hex("applicant");
         const amount = a.big("amount");
         if (app !== undefined && (applicant !== app.applicant || amount !== app.fee))
-          this.anomaly(`application ${app.id}`, "RefundDeferred", `${app.fee} to ${app.applicant}`, `${amount} to ${applicant}`, e);
+          this.anomaly(
+            `application ${app.id}`,
+            "RefundDeferred",
+            `${app.fee} to ${app.applicant}`,
+            `${amount} to ${applicant}`,
+            e,
+          );
         this.owed.set(applicant, (this.owed.get(applicant) ?? 0n) + amount);
         this.refunded.add(applicant);
         this.trail.defer(e, applicant, amount, `RefundDeferred ${a.big("applicationId")}`);
@@ -242,7 +249,13 @@ export class PermitsBook implements ModuleBook {
         if (this.permits.has(id)) this.anomaly(`permit ${id}`, "PermitIssued", "once", "again", e);
         const mint = this.mints.get(id);
         if (mint === undefined || mint.tx !== e.tx || mint.holder !== holder)
-          this.anomaly(`permit ${id}`, "ERC-721 mint", `to ${holder} in the same transaction`, mint ? `to ${mint.holder}` : "none", e);
+          this.anomaly(
+            `permit ${id}`,
+            "ERC-721 mint",
+            `to ${holder} in the same transaction`,
+            mint ? `to ${mint.holder}` : "none",
+            e,
+          );
         if (app !== undefined) {
           if (app.status !== APPLICATION_STATUS.Pending)
             this.anomaly(`application ${app.id}`, "PermitIssued", "a pending application", STATUS_NAMES[app.status], e);
@@ -275,7 +288,13 @@ export class PermitsBook implements ModuleBook {
         if (expiresAt <= permit.expiresAt)
           this.anomaly(`permit ${permit.id}`, "PermitRenewed.expiresAt", `> ${permit.expiresAt}`, dec(expiresAt), e);
         if (permit.revoked || permit.suspended)
-          this.anomaly(`permit ${permit.id}`, "PermitRenewed", "an active or expired permit", permit.revoked ? "revoked" : "suspended", e);
+          this.anomaly(
+            `permit ${permit.id}`,
+            "PermitRenewed",
+            "an active or expired permit",
+            permit.revoked ? "revoked" : "suspended",
+            e,
+          );
         permit.expiresAt = expiresAt;
         permit.renewals++;
         // A pending renewal application of this permit is the one approved (its last check is

@@ -239,7 +239,13 @@ export class ProcurementBook implements ModuleBook {
           );
         }
         if (t.best !== undefined && t.best !== winner)
-          this.anomaly(`tender ${t.id}`, "TenderAwarded.contractor", `lowest, earliest ${t.best.address}`, contractor, e);
+          this.anomaly(
+            `tender ${t.id}`,
+            "TenderAwarded.contractor",
+            `lowest, earliest ${t.best.address}`,
+            contractor,
+            e,
+          );
         if (t.best !== undefined && price !== t.best.price)
           this.anomaly(`tender ${t.id}`, "TenderAwarded.price", `lowest revealed ${t.best.price}`, dec(price), e);
         if (price > t.maxPrice)
@@ -296,7 +302,8 @@ export class ProcurementBook implements ModuleBook {
         const amount = a.big("amount");
         const owed = (this.owed.get(payee) ?? 0n) + amount;
         this.owed.set(payee, owed);
-        if (a.big("owed") !== owed) this.anomaly(`payee ${payee}`, "PaymentDeferred.owed", dec(owed), dec(a.big("owed")), e);
+        if (a.big("owed") !== owed)
+          this.anomaly(`payee ${payee}`, "PaymentDeferred.owed", dec(owed), dec(a.big("owed")), e);
         this.trail.defer(e, payee, amount, "PaymentDeferred");
         return;
       }
@@ -313,7 +320,13 @@ export class ProcurementBook implements ModuleBook {
         const m = this.milestone(a.big("agreementId"), a.big("index"), e);
         if (m === undefined) return;
         if (m.status !== MILESTONE.Pending && m.status !== MILESTONE.Rejected)
-          this.anomaly(`agreement ${a.big("agreementId")}`, `milestone ${m.index} submitted`, "pending or rejected", `status ${m.status}`, e);
+          this.anomaly(
+            `agreement ${a.big("agreementId")}`,
+            `milestone ${m.index} submitted`,
+            "pending or rejected",
+            `status ${m.status}`,
+            e,
+          );
         m.status = MILESTONE.Submitted;
         m.evidenceHash = a.hex("evidenceHash");
         return;
@@ -332,7 +345,13 @@ export class ProcurementBook implements ModuleBook {
           if (inspector === agreement?.contractor)
             this.anomaly(record, `milestone ${m.index} approved by`, "not the contractor", inspector, e);
           if (a.big("approvals") !== m.approvals + 1n)
-            this.anomaly(record, `MilestoneApproved.approvals (${m.index})`, dec(m.approvals + 1n), dec(a.big("approvals")), e);
+            this.anomaly(
+              record,
+              `MilestoneApproved.approvals (${m.index})`,
+              dec(m.approvals + 1n),
+              dec(a.big("approvals")),
+              e,
+            );
           m.approvals = a.big("approvals");
           m.round.push(inspector);
           m.approvers.push(inspector);
@@ -351,7 +370,13 @@ export class ProcurementBook implements ModuleBook {
         const m = this.milestone(a.big("agreementId"), a.big("index"), e);
         if (m === undefined) return;
         if (m.status !== MILESTONE.Submitted)
-          this.anomaly(`agreement ${a.big("agreementId")}`, `milestone ${m.index} rejected`, "submitted", `status ${m.status}`, e);
+          this.anomaly(
+            `agreement ${a.big("agreementId")}`,
+            `milestone ${m.index} rejected`,
+            "submitted",
+            `status ${m.status}`,
+            e,
+          );
         m.status = MILESTONE.Rejected;
         m.approvals = 0n;
         m.round = [];
@@ -721,7 +746,8 @@ export class ProcurementBook implements ModuleBook {
       if (tenderTerms !== undefined && BigInt(count) !== tenderTerms.milestoneCount)
         mm(record, "milestoneCount", `tender's ${tenderTerms.milestoneCount}`, String(count));
       for (const index of agreement.milestones.keys())
-        if (index >= BigInt(count)) mm(`${record} milestone ${index}`, "index", `< milestoneCount ${count}`, `${index}`);
+        if (index >= BigInt(count))
+          mm(`${record} milestone ${index}`, "index", `< milestoneCount ${count}`, `${index}`);
       await mapLimit(
         Array.from({ length: Math.min(count, 256) }, (_, i) => BigInt(i)),
         reader.concurrency,
@@ -745,9 +771,19 @@ export class ProcurementBook implements ModuleBook {
             const amount = m.paid + (m.retained ?? 0n);
             const net = (amount * (10_000n - tenderTerms.retentionBps)) / 10_000n;
             if (net !== m.paid)
-              mm(`${record} milestone ${index}`, `MilestonePaid.paid at retentionBps ${tenderTerms.retentionBps}`, dec(net), dec(m.paid));
+              mm(
+                `${record} milestone ${index}`,
+                `MilestonePaid.paid at retentionBps ${tenderTerms.retentionBps}`,
+                dec(net),
+                dec(m.paid),
+              );
             if (m.quorumSeen !== tenderTerms.quorum)
-              mm(`${record} milestone ${index}`, "approvals when paid", `quorum ${tenderTerms.quorum}`, String(m.quorumSeen));
+              mm(
+                `${record} milestone ${index}`,
+                "approvals when paid",
+                `quorum ${tenderTerms.quorum}`,
+                String(m.quorumSeen),
+              );
           }
         },
       );

@@ -276,7 +276,12 @@ export class SubsidiesBook implements ModuleBook {
         if (cap !== 0n && cap - o.paidBefore < due) due = cap > o.paidBefore ? cap - o.paidBefore : 0n;
         if (o.remainingBefore < due) due = o.remainingBefore;
         if (due !== o.paid)
-          mm(record, `OutcomeRecorded.paid (${o.beneficiary}, block ${o.block})`, `${dec(due)} at rate ${rate}, cap ${cap}`, dec(o.paid));
+          mm(
+            record,
+            `OutcomeRecorded.paid (${o.beneficiary}, block ${o.block})`,
+            `${dec(due)} at rate ${rate}, cap ${cap}`,
+            dec(o.paid),
+          );
       }
       const checks: Array<() => Promise<void>> = [
         () => scalar(record, "programStatus", [p.id], statusOf(p)),

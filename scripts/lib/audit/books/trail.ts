@@ -43,9 +43,13 @@ export class TokenTrail {
       this.ins.push({ tx: e.tx, block: e.block, party: from, amount, source: "Transfer" });
   }
 
-  /** The module's events say it paid `amount` to `to` in this transaction. */
+  /**
+   * The module's events say it paid `amount` to `to` in this transaction (a payment to the
+   * ledger itself, e.g. a refund claimed to the ledger's address, is the ledger book's: tokens
+   * it received without a ledger function).
+   */
   pay(e: { tx: string; block: number }, to: string, amount: bigint, source: string): void {
-    if (amount > 0n) this.payments.push({ tx: e.tx, block: e.block, party: to, amount, source });
+    if (amount > 0n && to !== this.ledger) this.payments.push({ tx: e.tx, block: e.block, party: to, amount, source });
   }
 
   /** The module's events say it pulled `amount` from `from` in this transaction. */
