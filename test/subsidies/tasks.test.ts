@@ -1,6 +1,6 @@
 /**
  * The subsidies tasks, run through Hardhat's task runner on an in-process chain: a Hardhat
- * runtime built from the project's config plus `subsidyTasks`, with an Ignition folder of its
+ * runtime built from the project's config (which registers every task), with an Ignition folder of its
  * own that holds the addresses of a suite deployed by this test. Happy paths and the argument
  * checks that must end in one clear line (never a stack trace).
  */
@@ -16,7 +16,6 @@ import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import config from "../../hardhat.config.js";
 import { ROLES } from "../../scripts/lib/roles.js";
-import { subsidyTasks } from "../../tasks/subsidies.js";
 import type { AccessManager, BudgetLedger, SubsidyDisbursement } from "../../types/ethers-contracts/index.js";
 import { wire } from "../helpers/suite.js";
 
@@ -69,7 +68,6 @@ describe("subsidies tasks", function () {
     const ignition = join(dir, "ignition");
     hre = await createHardhatRuntimeEnvironment({
       ...config,
-      tasks: [...(config.tasks ?? []), ...subsidyTasks],
       paths: { ...config.paths, ignition },
     });
     const { ethers } = await hre.network.getOrCreate();
