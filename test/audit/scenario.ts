@@ -16,7 +16,8 @@
  *   permit issued at once and renewed at once, a suspended (then reinstated) and a revoked
  *   permit, a renewal with rechecks, a reused document hash, an application still pending at the
  *   end, a surplus swept to the ledger, a type deactivated.
- * - Tokens sent straight to the ledger, the registry and the escrow (no function called).
+ * - Tokens sent straight to the ledger, the registry and the escrow (no function called), the
+ *   registry's and part of the escrow's swept to the ledger as surplus.
  * - Subsidies: a roster claimed by a farmer and by a relayer's `claimBatch` (with a claimed and
  *   a blocked entry skipped), a payout to an inspector listed in the roster, a blocked claim;
  *   outcome payouts up to the cap per beneficiary; a programme closed early by its manager,
@@ -473,9 +474,11 @@ export async function runScenario(connection: NetworkConnection): Promise<Scenar
       ),
   );
 
-  // Tokens sent to the escrow without a function: counted, though the escrow has no way to
-  // give them back (no sweep, unlike the registry).
-  await done(token.transfer(addresses.ProcurementEscrow, usd(1)), "direct-to-escrow");
+  // Tokens sent to the escrow without a function: surplus, swept to the ledger by anyone; a
+  // second transfer is still there when the books are audited.
+  await done(token.transfer(addresses.ProcurementEscrow, usd(3)), "direct-to-escrow");
+  await done(escrow.connect(a.relayer).sweepSurplus(), "sweep-escrow");
+  await done(token.transfer(addresses.ProcurementEscrow, usd(1)), "direct-to-escrow-2");
 
   const who = Object.fromEntries([
     ["treasury", treasury.address],

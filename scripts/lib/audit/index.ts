@@ -276,6 +276,23 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
         note: parts.join(" + ").replace("+ -", "-"),
       });
     }
+    // A module that reports its surplus (tokens beyond its obligations): what came in directly
+    // and was not swept yet.
+    if (suite !== undefined && INTERFACES[suite.kind].getFunction("surplus") !== null) {
+      const view = await callView(reader, INTERFACES[suite.kind], address, "surplus", []);
+      const expected = stray - swept > 0n ? stray - swept : 0n;
+      const found = view.ok ? String(view.value) : `reverted (${view.revert})`;
+      if (found !== dec(expected)) {
+        mismatches.push({
+          book: suite.name,
+          record,
+          field: "surplus()",
+          expected: dec(expected),
+          found,
+          note: `direct transfers ${stray} - surplus swept ${swept}`,
+        });
+      }
+    }
     modules.push({
       address,
       kind: suite?.kind ?? "not in the deployment",

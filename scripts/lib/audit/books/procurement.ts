@@ -7,7 +7,8 @@
  * flows the events imply (commit at creation, return of maxPrice - price at award, of maxPrice
  * on cancel or failure and of the rest on termination, one spend per paying approval: the
  * milestone's net amount plus, on the last one, the released retention; a deposit of forfeited
- * bonds). Bond amounts come from the token Transfer into the escrow in the bid's transaction.
+ * bonds, and of the surplus a `SurplusSwept` sends). Bond amounts come from the token Transfer
+ * into the escrow in the bid's transaction.
  */
 import { INTERFACES } from "../abi.js";
 import type { AuditEvent } from "../decode.js";
@@ -134,6 +135,8 @@ export class ProcurementBook implements ModuleBook {
   /** Payments the token refused, owed per payee (`owedTo`). */
   readonly owed = new Map<string, bigint>();
   events = 0;
+  /** Tokens beyond its obligations the escrow sent to the ledger (`SurplusSwept`). */
+  sweptTotal = 0n;
   private readonly flows: LedgerFlow[] = [];
   private readonly payouts = new Map<string, Payout>();
   private readonly trail: TokenTrail;
@@ -305,6 +308,12 @@ export class ProcurementBook implements ModuleBook {
         if (a.big("owed") !== owed)
           this.anomaly(`payee ${payee}`, "PaymentDeferred.owed", dec(owed), dec(a.big("owed")), e);
         this.trail.defer(e, payee, amount, "PaymentDeferred");
+        return;
+      }
+      case "SurplusSwept": {
+        const amount = a.big("amount");
+        this.sweptTotal += amount;
+        this.flow(e, "deposit", amount, undefined, undefined, "SurplusSwept");
         return;
       }
       case "OwedWithdrawn": {
@@ -649,7 +658,7 @@ export class ProcurementBook implements ModuleBook {
   }
 
   swept(): bigint {
-    return 0n;
+    return this.sweptTotal;
   }
 
   expectedFlows(): LedgerFlow[] {
@@ -686,6 +695,9 @@ export class ProcurementBook implements ModuleBook {
     await scalar("escrow", "tenderCount", [], this.tenders.size);
     await scalar("escrow", "agreementCount", [], this.agreements.size);
     await scalar("escrow", "totalOwed", [], this.owedTotal());
+    let bonds = 0n;
+    for (const t of this.tenders.values()) for (const b of t.bidders.values()) bonds += b.bondHeld;
+    await scalar("escrow", "totalBondsHeld", [], bonds);
     await mapLimit([...this.owed.keys()], reader.concurrency, (payee) =>
       scalar(`payee ${payee}`, "owedTo", [payee], this.owed.get(payee) ?? 0n),
     );
