@@ -1,106 +1,109 @@
 /**
- * The audit task end to end on anvil: deploys the suite with Ignition over HTTP (a connection
- * to the `localhost` network with its URL overridden to this test's own anvil on port 18546,
- * so that it never meets the e2e tests' node on 18545 nor a developer's on 8545), books a few
- * operations, then runs `npx hardhat audit --rpc-url ...` as a user would and checks the exit
- * code, the JSON and the CSV files.
+ * The audit task end to end on anvil: the full fiscal year of scenario.ts through every module,
+ * deployed with Ignition and run over HTTP (a connection to the `localhost` network with its URL
+ * overridden to this test's own anvil on port 18546, so that it never meets the e2e tests' node
+ * on 18545 nor a developer's on 8545); then `npx hardhat audit --rpc-url ...` as a user would
+ * run it: the exit code, the JSON figures against the views, and the CSV files.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 import { expect } from "chai";
-import { encodeBytes32String } from "ethers";
 import { network } from "hardhat";
+import type { NetworkConnection } from "hardhat/types/network";
 
-import CivicLedgerModule from "../../deploy/modules/CivicLedger.js";
+import type { AuditReport } from "../../scripts/lib/audit/index.js";
 import { startAnvil, type LocalNode } from "../../scripts/lib/local-node.js";
-import { ROLES } from "../../scripts/lib/roles.js";
 import { hardhat } from "../helpers/cli.js";
+import { runScenario, type ScenarioResult } from "./scenario.js";
+import { expectReportMatchesViews } from "./views-check.js";
 
 const PORT = 18546;
 const CHAIN_ID = 31346;
 const DEPLOYMENT_DIR = `deploy/deployments/chain-${CHAIN_ID}`;
-const ROADS = encodeBytes32String("ROADS-2027");
-const SCHOOLS = encodeBytes32String("SCHOOLS-2027");
-const U = 1_000_000n;
 
-describe("Audit task on anvil (Ignition over HTTP, CLI)", function () {
-  this.timeout(300_000);
+describe("Audit task on anvil (the full scenario over HTTP, CLI)", function () {
+  this.timeout(600_000);
   let node: LocalNode;
   let dir: string;
+  let connection: NetworkConnection;
+  let scenario: ScenarioResult;
   let firstBlock: number;
-  let createdAt: number;
+  let linesCreatedAt: number;
 
   before(async function () {
     rmSync(DEPLOYMENT_DIR, { recursive: true, force: true });
     dir = mkdtempSync(join(tmpdir(), "audit-anvil-"));
     node = await startAnvil({ port: PORT, chainId: CHAIN_ID });
-    const connection = await network.create({ network: "localhost", override: { url: node.url } });
-    const { ethers, ignition } = connection;
-    await ethers.provider.send("evm_mine", []); // the deployment does not start at block 0
-    const { AccessManager, BudgetLedger, TestStablecoin } = await ignition.deploy(CivicLedgerModule, {
-      parameters: { CivicLedger: { adminDelay: 0 } },
-    });
-    const [treasury, finance, supplier] = await ethers.getSigners();
-    await (await AccessManager.grantRole(ROLES.BUDGET_OFFICER, finance.address, 0)).wait();
-    const ledgerAddress = await BudgetLedger.getAddress();
-    await (await TestStablecoin.mint(treasury.address, 1_000_000n * U)).wait();
-    await (await TestStablecoin.approve(ledgerAddress, 900_000n * U)).wait();
-    await (await BudgetLedger.deposit(900_000n * U, encodeBytes32String("TAX-Q1"))).wait();
-    const officer = BudgetLedger.connect(finance) as typeof BudgetLedger;
-    const created = await (await officer.createLine(ROADS, 2027, 600_000n * U, "Roads 2027")).wait();
-    createdAt = created!.blockNumber;
-    await (await officer.createLine(SCHOOLS, 2027, 200_000n * U, "Schools 2027")).wait();
-    await (await officer.reallocate(ROADS, SCHOOLS, 50_000n * U, encodeBytes32String("roofs"))).wait();
-    await (await officer.pay(ROADS, supplier.address, 1_200_500_000n, encodeBytes32String("INV-0001"))).wait();
-    await (await officer.closeLine(ROADS)).wait();
-    await (await TestStablecoin.transfer(ledgerAddress, 5n * U)).wait();
-    await connection.close();
+    connection = await network.create({ network: "localhost", override: { url: node.url } });
+    await connection.ethers.provider.send("evm_mine", []); // the deployment does not start at block 0
+    scenario = await runScenario(connection);
+    const receipt = await connection.ethers.provider.getTransactionReceipt(scenario.txs.reallocate);
+    linesCreatedAt = receipt!.blockNumber;
     const journal = readFileSync(join(DEPLOYMENT_DIR, "journal.jsonl"), "utf8");
     firstBlock = Math.min(...[...journal.matchAll(/"blockNumber":\s*(\d+)/g)].map((m) => Number(m[1])));
   });
 
   after(async function () {
+    await connection?.close();
     await node?.stop();
     rmSync(DEPLOYMENT_DIR, { recursive: true, force: true });
-    rmSync(dir, { recursive: true, force: true });
+    if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
   });
 
   const audit = (...args: string[]) => hardhat(["audit", "--network", "localhost", "--rpc-url", node.url, ...args]);
 
-  it("finds the deployment, starts at its first block and exits 0 on consistent books", async function () {
+  it("finds the deployment, starts at its first block and exits 0; the JSON figures equal the views", async function () {
     const json = join(dir, "audit.json");
     const csv = join(dir, "csv");
     const result = await audit("--json", json, "--csv", csv);
     expect(result.code, result.output).to.equal(0);
-    expect(result.stdout).to.match(/ROADS-2027\s+2027\s+Roads 2027\s+1200\.5\s+0\s+1200\.5\s+0\s+closed/);
-    expect(result.stdout).to.match(/SCHOOLS-2027\s+2027\s+Schools 2027\s+250000\s+0\s+0\s+250000\s+open/);
     expect(result.stdout).to.include("Result: CONSISTENT");
-    const report = JSON.parse(readFileSync(json, "utf8"));
+    expect(result.stdout).to.match(/SCHOOLS-2027\s+2027\s+Schools 2027\s/);
+    const report = JSON.parse(readFileSync(json, "utf8")) as AuditReport;
     expect(report).to.include({ chainId: CHAIN_ID, consistent: true, fromBlock: firstBlock });
     expect(firstBlock).to.be.greaterThan(0);
-    expect(report.block).to.be.a("number").greaterThan(createdAt);
+    expect(firstBlock).to.equal(scenario.firstBlock);
     expect(report.mismatches).to.deep.equal([]);
-    expect(report.lines).to.have.length(2);
-    expect(report.lines[0]).to.include({
-      lineId: ROADS,
-      fiscalYear: 2027,
-      label: "Roads 2027",
-      appropriated: "1200500000",
-      committed: "0",
-      spent: "1200500000",
-      available: "0",
-      closed: true,
-    });
-    expect(report.ledger.directIn).to.equal((5n * U).toString());
-    expect(report.ledger.unallocated).to.equal(648_804_500_000n.toString());
-    expect(readdirSync(csv)).to.include.members(["lines.csv", "mismatches.csv", "red-flags.csv", "roles.csv"]);
+    expect(report.lines).to.have.length(4);
+    expect(report.tenders).to.have.length(5);
+    expect(report.agreements).to.have.length(2);
+    expect(report.permits).to.have.length(3);
+    expect(report.applications).to.have.length(7);
+    expect(report.programmes).to.have.length(3);
+    await expectReportMatchesViews(report, scenario.suite);
+    expect(new Set(report.redFlags.map((f) => f.rule))).to.deep.equal(
+      new Set([
+        "single-bidder-tender",
+        "approver-also-bidder",
+        "payout-to-official",
+        "programme-closed-mostly-unclaimed",
+        "reallocation-before-overspend",
+      ]),
+    );
+    expect(readdirSync(csv)).to.include.members([
+      "lines.csv",
+      "modules.csv",
+      "mismatches.csv",
+      "red-flags.csv",
+      "tenders.csv",
+      "bids.csv",
+      "agreements.csv",
+      "milestones.csv",
+      "permits.csv",
+      "applications.csv",
+      "permit-types.csv",
+      "programmes.csv",
+      "roles.csv",
+      "direct-transfers.csv",
+    ]);
+    expect(readFileSync(join(csv, "tenders.csv"), "utf8").trim().split("\n")).to.have.length(6);
   });
 
   it("exits 1 with the mismatches when the events read miss part of the history", async function () {
     const json = join(dir, "late.json");
-    const result = await audit("--from-block", String(createdAt + 1), "--json", json);
+    const result = await audit("--from-block", String(linesCreatedAt), "--json", json);
     expect(result.code, result.output).to.equal(1);
     expect(result.stdout).to.include("Result: INCONSISTENT");
     const report = JSON.parse(readFileSync(json, "utf8"));

@@ -166,7 +166,9 @@ describe("Audit: the ledger book on the in-process chain", function () {
         kind: "not in the deployment",
         outstandingCommitments: open.toString(),
         held: null,
+        deferred: null,
         directIn: "0",
+        swept: "0",
         balance: (await token.balanceOf(address)).toString(),
       },
     ]);

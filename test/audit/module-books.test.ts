@@ -1,8 +1,8 @@
 /**
- * The module books (permits, procurement, subsidies) on synthetic event streams encoded from
- * SPEC's signatures: what each module must hold, the ledger flows its events imply, the
- * inconsistencies it notices, and a reconciliation against scripted views. They run against
- * the real contracts once those are deployed with the suite.
+ * The module books (permits, procurement, subsidies) on synthetic event streams encoded with
+ * the compiled ABIs: what each module must hold, the ledger flows its events imply, the
+ * inconsistencies it notices, and a reconciliation against scripted views. The same books on
+ * the real contracts: scenario.test.ts, deferred.test.ts and anvil.test.ts.
  */
 import { expect } from "chai";
 import { encodeBytes32String, getAddress } from "ethers";
@@ -11,6 +11,7 @@ import { INTERFACES, type ContractKind } from "../../scripts/lib/audit/abi.js";
 import { PermitsBook } from "../../scripts/lib/audit/books/permits.js";
 import { ProcurementBook } from "../../scripts/lib/audit/books/procurement.js";
 import { SubsidiesBook } from "../../scripts/lib/audit/books/subsidies.js";
+import { TokenTrail } from "../../scripts/lib/audit/books/trail.js";
 import type { ModuleBook } from "../../scripts/lib/audit/books/types.js";
 import { decodeLog, type AuditEvent } from "../../scripts/lib/audit/decode.js";
 import {
@@ -25,6 +26,7 @@ const ESCROW = addr(0xe5);
 const SUBSIDIES = addr(0x5b);
 const REGISTRY = addr(0x9e);
 const TOKEN = addr(0x70);
+const ZERO = addr(0);
 const [A, B, C, D, E, I1] = [addr(0xa), addr(0xb), addr(0xc), addr(0xd), addr(0xee), addr(0x11)];
 const LINE = encodeBytes32String("ROADS-2027");
 const H = encodeBytes32String("hash");
@@ -67,7 +69,7 @@ function run(book: ModuleBook, events: AuditEvent[]) {
 const flowsOf = (book: ModuleBook) =>
   book.expectedFlows().map((f) => `${f.kind} ${f.amount}${f.payee ? ` ${f.payee}` : ""}`);
 
-describe("Audit: module books on SPEC events", function () {
+describe("Audit: module books on synthetic events", function () {
   describe("procurement", function () {
     function awardedAndPaid() {
       const s = stream();
@@ -112,8 +114,7 @@ describe("Audit: module books on SPEC events", function () {
         "return 200",
         "deposit 50",
         `spend 360 ${B}`,
-        `spend 360 ${B}`,
-        `spend 80 ${B}`,
+        `spend 440 ${B}`, // the last payment and the retention it releases: one Spent
       ]);
       const { tenders, bids, agreements } = book.tables();
       expect(tenders[0]).to.include({ status: "awarded", bidders: 3, revealed: 2, price: "800", bondsForfeited: "50" });
@@ -204,8 +205,10 @@ describe("Audit: module books on SPEC events", function () {
       const book = run(new ProcurementBook(ESCROW), s.events);
       book.held();
       expect(book.anomalies.map((m) => m.field)).to.deep.equal([
+        "TenderAwarded.contractor",
         "TenderAwarded.price",
         "RetentionReleased.amount",
+        "RetentionReleased",
         "AgreementTerminated.refunded",
         "BondsForfeited.amount",
       ]);
@@ -219,15 +222,15 @@ describe("Audit: module books on SPEC events", function () {
       s.tx();
       S("ProgramCreated", [1n, LINE, 0, 1_000n, 10n, 20n, H, H]);
       s.tx();
-      S("Claimed", [1n, 0n, A, 100n]);
+      S("Claimed", [1n, 0n, A, 100n]).transfer(SUBSIDIES, A, 100n);
       s.tx();
-      S("Claimed", [1n, 1n, B, 150n]);
+      S("Claimed", [1n, 1n, B, 150n]).transfer(SUBSIDIES, B, 150n);
       s.tx();
       S("ClaimBlocked", [1n, 2n, H]);
       s.tx();
       S("ProgramCreated", [2n, LINE, 1, 500n, 10n, 20n, encodeBytes32String(""), H]);
       s.tx();
-      S("OutcomeRecorded", [2n, A, 10n, 200n, H]);
+      S("OutcomeRecorded", [2n, A, 10n, 200n, H]).transfer(SUBSIDIES, A, 200n);
       s.tx();
       S("ProgramClosed", [1n, 750n]);
       return s;
@@ -281,9 +284,12 @@ describe("Audit: module books on SPEC events", function () {
             ? [0n, LINE, 1_000n, 250n, 10n, 20n, true, H, 0n, 0n, H]
             : [1n, LINE, 500n, 199n, 10n, 20n, false, encodeBytes32String(""), 20n, 0n, H], // paid is off by one
         ],
-        paidTo: ([id, who]) => [id === 1n ? (who === A ? 100n : 150n) : 200n],
-        isClaimed: () => [true],
+        paidTo: () => [200n], // outcome programmes only
+        isClaimed: ([, index]) => [index !== 2n],
         isBlocked: () => [true],
+        programCount: () => [2n],
+        programStatus: ([id]) => [id === 1n ? 4n : 2n],
+        remaining: ([id]) => [id === 1n ? 0n : 300n],
       };
       const provider: Eip1193 = {
         async request({ method, params }) {
@@ -293,9 +299,50 @@ describe("Audit: module books on SPEC events", function () {
           return I.encodeFunctionResult(fn.name, views[fn.name]([...fn.args]));
         },
       };
-      const mismatches = await book.reconcile(new PinnedReader(provider, 100));
+      const mismatches = await book.reconcile(new PinnedReader(provider, 100), { block: 100, timestamp: 15n });
       expect(mismatches.map((m) => `${m.record} ${m.field} ${m.expected} ${m.found}`)).to.deep.equal([
         "programme 2 paid 200 199",
+      ]);
+    });
+  });
+
+  describe("token trails", function () {
+    it("holds a deferred bond refund as owed until it is withdrawn", function () {
+      const s = stream();
+      const P = (name: string, args: unknown[]) => s.emit("ProcurementEscrow", ESCROW, name, args);
+      s.tx();
+      P("TenderCreated", [1n, LINE, 1_000n, 100n, 200n, H]);
+      s.tx().transfer(A, ESCROW, 50n);
+      P("BidSubmitted", [1n, A]);
+      s.tx();
+      P("BidRevealed", [1n, A, 900n, H]);
+      P("PaymentDeferred", [A, 50n, 50n]); // the token refused the bond refund
+      const owed = run(new ProcurementBook(ESCROW), s.events) as ProcurementBook;
+      expect(owed.held()).to.equal(1_050n);
+      expect(owed.deferred()).to.equal(50n);
+      s.tx();
+      P("OwedWithdrawn", [A, B, 50n]).transfer(ESCROW, B, 50n);
+      const book = run(new ProcurementBook(ESCROW), s.events) as ProcurementBook;
+      expect(book.held()).to.equal(1_000n);
+      expect(book.anomalies).to.deep.equal([]);
+    });
+
+    it("matches payments with transfers or deferrals, and flags tokens that leave without an event", function () {
+      const s = stream();
+      s.tx().transfer(SUBSIDIES, A, 10n);
+      s.tx(); // a payment deferred: no transfer
+      s.tx().transfer(SUBSIDIES, C, 7n); // no event pays it
+      s.tx().transfer(SUBSIDIES, TOKEN, 3n); // to the ledger: the ledger book's
+      const trail = new TokenTrail(SUBSIDIES, TOKEN);
+      for (const e of s.events) trail.onTransfer(e);
+      const tx = (n: number) => ({ tx: `0x${n.toString(16).padStart(64, "0")}`, block: n });
+      trail.pay(tx(1), A, 10n, "Claimed 1/0");
+      trail.pay(tx(2), B, 20n, "Claimed 1/1");
+      trail.defer({ ...s.events[0], tx: tx(2).tx, block: 2 }, B, 20n, "deferred");
+      trail.pay(tx(5), D, 5n, "Claimed 1/2"); // no transfer at all
+      expect(trail.match("subsidies", "SubsidyDisbursement").map((m) => `${m.record} ${m.field}`)).to.deep.equal([
+        `tx ${tx(5).tx} token Transfer for Claimed 1/2`,
+        `tx ${tx(3).tx} token Transfer out of SubsidyDisbursement`,
       ]);
     });
   });
@@ -316,8 +363,9 @@ describe("Audit: module books on SPEC events", function () {
       R("CheckRecorded", [1n, 100n, I1, true, H]);
       s.tx();
       R("CheckRecorded", [1n, 101n, C, true, H]);
-      R("PermitIssued", [1n, A, 1n, 1n, 1_000n]);
+      R("Transfer", [ZERO, A, 1n]); // the ERC-721 mint
       R("Locked", [1n]);
+      R("PermitIssued", [1n, A, 1n, 1n, 1_000n]);
       s.tx();
       R("ApplicationSubmitted", [2n, B, 1n, 0n, encodeBytes32String("doc-2"), 100n]);
       s.tx();
@@ -328,6 +376,8 @@ describe("Audit: module books on SPEC events", function () {
       R("PermitRenewed", [1n, 2_000n]);
       s.tx();
       R("ApplicationSubmitted", [4n, D, 2n, 0n, encodeBytes32String("doc-4"), 50n]);
+      R("Transfer", [ZERO, D, 2n]);
+      R("Locked", [2n]);
       R("PermitIssued", [2n, D, 2n, 4n, 500n]);
       s.tx();
       R("PermitRenewed", [2n, 900n]); // direct renewal: the type's fee

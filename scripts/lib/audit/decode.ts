@@ -1,6 +1,6 @@
 /**
  * Turns raw logs into the auditor's events: recognises the emitting contract by address,
- * decodes the SPEC event of its topic with the fragments of that contract's Interface (abi.ts),
+ * decodes the event of its topic with that contract's compiled ABI (abi.ts),
  * drops duplicates (a transfer between two audited contracts matches two filters) and sorts by
  * (block, log index): the one order in which the books are rebuilt. Static data words are read
  * directly (hundreds of thousands of logs decode in a second or two); dynamic ones through
@@ -69,7 +69,7 @@ export type AddressBook = Map<string, { kind: ContractKind; address: string }>;
 
 export interface DecodeResult {
   events: AuditEvent[];
-  /** Logs of audited contracts whose topic is not a SPEC event (e.g. Paused, ERC-721 Transfer). */
+  /** Logs of audited addresses whose topic is no event of the contract's compiled ABI. */
   unknown: number;
   duplicates: number;
 }
@@ -138,7 +138,7 @@ function plansOf(kind: ContractKind): Map<string, EventPlan> {
   return byTopic;
 }
 
-/** Decodes one log of a known contract, or undefined when its topic is no SPEC event. */
+/** Decodes one log of a known contract, or undefined when its topic is no event of its ABI. */
 export function decodeLog(
   log: RawLog,
   kind: ContractKind,

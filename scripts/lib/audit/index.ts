@@ -10,7 +10,7 @@
  * them once to every book; reconcile each book with its views; match the ledger's flows with
  * the modules' events; check what each module holds; run the red-flag rules.
  */
-import { zeroPadValue } from "ethers";
+import { getAddress, zeroPadValue } from "ethers";
 
 import type { SuiteContractName } from "../deployment.js";
 import { INTERFACES, TRANSFER_TOPIC, type ContractKind, type ModuleKind } from "./abi.js";
@@ -58,7 +58,10 @@ export interface ModuleRow extends Row {
   kind: string;
   outstandingCommitments: string;
   held: string | null;
+  /** Of what it holds: payments and refunds the token refused, kept for their payees. */
+  deferred: string | null;
   directIn: string;
+  swept: string;
   balance: string;
 }
 
@@ -131,8 +134,18 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   if (fromBlock > block) throw new ChainReadError(`the start block ${fromBlock} is after the audited block ${block}`);
   const reader = new PinnedReader(provider, block, { ...retry, concurrency: options.concurrency });
 
-  // The audited contracts, checked to have code at the pinned block.
-  const ledgerAddress = options.addresses.BudgetLedger;
+  // The audited contracts (checksummed, as the decoded events name them), checked to have code
+  // at the pinned block.
+  const addresses: Partial<Record<SuiteContractName, string>> = {};
+  for (const [name, value] of Object.entries(options.addresses) as Array<[SuiteContractName, string | undefined]>) {
+    if (value === undefined) continue;
+    try {
+      addresses[name] = getAddress(value.toLowerCase());
+    } catch {
+      throw new ChainReadError(`the ${name} address "${value}" is not an address`);
+    }
+  }
+  const ledgerAddress = addresses.BudgetLedger;
   if (ledgerAddress === undefined) throw new ChainReadError("no BudgetLedger address to audit");
   if ((await reader.getCode(ledgerAddress)) === "0x") {
     throw new ChainReadError(
@@ -143,7 +156,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const tokenResult = await callView(reader, INTERFACES.BudgetLedger, ledgerAddress, "token", []);
   if (!tokenResult.ok)
     throw new ChainReadError(`BudgetLedger.token() at ${ledgerAddress} failed: ${tokenResult.revert}`);
-  const token = String(tokenResult.value);
+  const token = getAddress(String(tokenResult.value));
   const decimals = Number((await readNumber(reader, "Token", token, "decimals")) ?? 18n);
   const symbolResult = await callView(reader, INTERFACES.Token, token, "symbol", []);
   const symbol = symbolResult.ok ? String(symbolResult.value) : null;
@@ -151,16 +164,16 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
 
   const book: AddressBook = new Map();
   book.set(ledgerAddress.toLowerCase(), { kind: "BudgetLedger", address: ledgerAddress });
-  const manager = options.addresses.AccessManager;
+  const manager = addresses.AccessManager;
   if (manager !== undefined) book.set(manager.toLowerCase(), { kind: "AccessManager", address: manager });
   const moduleBooks: ModuleBook[] = [];
   const factories: Record<ModuleKind, (address: string) => ModuleBook> = {
-    PermitRegistry: (a) => new PermitsBook(a),
-    ProcurementEscrow: (a) => new ProcurementBook(a),
-    SubsidyDisbursement: (a) => new SubsidiesBook(a),
+    PermitRegistry: (a) => new PermitsBook(a, ledgerAddress),
+    ProcurementEscrow: (a) => new ProcurementBook(a, ledgerAddress),
+    SubsidyDisbursement: (a) => new SubsidiesBook(a, ledgerAddress),
   };
   for (const kind of Object.keys(factories) as ModuleKind[]) {
-    const address = options.addresses[kind];
+    const address = addresses[kind];
     if (address === undefined) continue;
     if ((await reader.getCode(address)) === "0x") {
       throw new ChainReadError(`no contract at the ${kind} address ${address} at block ${block}`);
@@ -215,8 +228,17 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   const mismatches: Mismatch[] = [];
   const ledgerResult = await ledger.reconcile(reader, ledgerBalance);
   mismatches.push(...ledgerResult.mismatches);
+  const pinnedHeader = (await reader.send("eth_getBlockByNumber", [toHex(block), false])) as {
+    timestamp?: string;
+  } | null;
+  if (pinnedHeader?.timestamp === undefined) throw new ChainReadError(`block ${block} has no header`);
+  const pinned = { block, timestamp: BigInt(pinnedHeader.timestamp) };
+  await fillTimestamps(
+    reader,
+    moduleBooks.flatMap((m) => m.timed()),
+  );
   for (const m of moduleBooks) {
-    mismatches.push(...(await m.reconcile(reader)));
+    mismatches.push(...(await m.reconcile(reader, pinned)));
     const booked = ledger.flows.filter((f) => f.module === m.address);
     mismatches.push(...matchFlows(m.kind, m.expectedFlows(), booked));
   }
@@ -240,22 +262,45 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
         found: dec(balance),
       });
     }
-    if (suite !== undefined && balance !== suite.held() + stray) {
+    const swept = suite?.swept() ?? 0n;
+    if (suite !== undefined && balance !== suite.held() + stray - swept) {
+      const parts = [`held by open records ${suite.held()}`];
+      if (stray !== 0n) parts.push(`direct transfers ${stray}`);
+      if (swept !== 0n) parts.push(`- surplus swept ${swept}`);
       mismatches.push({
         book: suite.name,
         record,
         field: "token balance",
-        expected: dec(suite.held() + stray),
+        expected: dec(suite.held() + stray - swept),
         found: dec(balance),
-        note: `held by open records ${suite.held()}${stray > 0n ? ` + direct transfers ${stray}` : ""}`,
+        note: parts.join(" + ").replace("+ -", "-"),
       });
+    }
+    // A module that reports its surplus (tokens beyond its obligations): what came in directly
+    // and was not swept yet.
+    if (suite !== undefined && INTERFACES[suite.kind].getFunction("surplus") !== null) {
+      const view = await callView(reader, INTERFACES[suite.kind], address, "surplus", []);
+      const expected = stray - swept > 0n ? stray - swept : 0n;
+      const found = view.ok ? String(view.value) : `reverted (${view.revert})`;
+      if (found !== dec(expected)) {
+        mismatches.push({
+          book: suite.name,
+          record,
+          field: "surplus()",
+          expected: dec(expected),
+          found,
+          note: `direct transfers ${stray} - surplus swept ${swept}`,
+        });
+      }
     }
     modules.push({
       address,
       kind: suite?.kind ?? "not in the deployment",
       outstandingCommitments: dec(outstanding),
       held: suite === undefined ? null : dec(suite.held()),
+      deferred: suite === undefined ? null : dec(suite.deferred()),
       directIn: dec(stray),
+      swept: dec(swept),
       balance: dec(balance),
     });
   });

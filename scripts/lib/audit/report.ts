@@ -44,7 +44,7 @@ const COLUMNS: Partial<Record<keyof AuditReport, string[]>> = {
     "reallocatedOut",
     "lapsed",
   ],
-  modules: ["address", "kind", "outstandingCommitments", "held", "directIn", "balance"],
+  modules: ["address", "kind", "outstandingCommitments", "held", "deferred", "directIn", "swept", "balance"],
   mismatches: ["book", "record", "field", "expected", "found", "note"],
   redFlags: ["rule", "record", "detail", "block", "tx"],
   roles: ["roleId", "role", "account", "grantedAtBlock"],
@@ -128,13 +128,15 @@ export function renderText(report: AuditReport): string {
     out.push("", "Modules");
     out.push(
       table(
-        ["module", "address", "open commitments", "held by records", "direct in", "balance"],
+        ["module", "address", "open commitments", "held by records", "of which owed", "direct in", "swept", "balance"],
         report.modules.map((m) => [
           m.kind,
           m.address,
           amt(m.outstandingCommitments),
           amt(m.held),
+          amt(m.deferred),
           amt(m.directIn),
+          amt(m.swept),
           amt(m.balance),
         ]),
       ),

@@ -1,21 +1,42 @@
 /**
- * The ProcurementEscrow book (against SPEC's events and views; see abi.ts). Rebuilds tenders,
- * bids and bonds, agreements and milestones; what the escrow must hold (the maxPrice of open
- * tenders, bonds not yet refunded, reclaimed or forfeited, and the unpaid part of active
- * agreements, retention included); and the ledger flows the events imply (commit at creation,
- * return of maxPrice - price at award, of maxPrice on cancel or failure and of the rest on
- * termination, a spend per milestone payment and retention release, a deposit of forfeited
- * bonds). Bond amounts come from the token Transfer into the escrow in the bid's transaction.
+ * The ProcurementEscrow book. Rebuilds tenders, bids and bonds, agreements and milestones;
+ * what the escrow must hold (the maxPrice of open tenders, bonds not yet refunded, reclaimed or
+ * forfeited, the unpaid part of active agreements with their retention, and the payments the
+ * token refused, owed to their payees until `OwedWithdrawn`); its token movements (every bond
+ * in and out, every milestone payment, every withdrawal of an owed balance); and the ledger
+ * flows the events imply (commit at creation, return of maxPrice - price at award, of maxPrice
+ * on cancel or failure and of the rest on termination, one spend per paying approval: the
+ * milestone's net amount plus, on the last one, the released retention; a deposit of forfeited
+ * bonds, and of the surplus a `SurplusSwept` sends). Bond amounts come from the token Transfer
+ * into the escrow in the bid's transaction.
  */
 import { INTERFACES } from "../abi.js";
 import type { AuditEvent } from "../decode.js";
 import { displayLine } from "../format.js";
 import { mapLimit, type PinnedReader } from "../rpc.js";
 import { callView } from "../views.js";
-import { dec, type LedgerFlow, type Mismatch, type ModuleBook, type Row } from "./types.js";
+import { TokenTrail } from "./trail.js";
+import {
+  ZERO_HASH,
+  compareFields,
+  dec,
+  viewText,
+  type LedgerFlow,
+  type Mismatch,
+  type ModuleBook,
+  type Pinned,
+  type Row,
+  type Timed,
+} from "./types.js";
 
 export type TenderStatus = "open" | "awarded" | "failed" | "cancelled";
 export type AgreementStatus = "active" | "completed" | "terminated";
+
+/** The views' enums (IProcurementEscrow). */
+const TENDER = { Bidding: 1, Revealing: 2, Awardable: 3, Awarded: 4, Failed: 5, Cancelled: 6 } as const;
+const AGREEMENT = { active: 1, completed: 2, terminated: 3 } as const;
+const MILESTONE = { Pending: 1, Submitted: 2, Rejected: 3, Paid: 4, Cancelled: 5 } as const;
+const ZERO_ADDRESS = `0x${"0".repeat(40)}`;
 
 export interface Bidder {
   address: string;
@@ -40,6 +61,8 @@ export interface Tender {
   agreementId: bigint;
   price?: bigint;
   bidders: Map<string, Bidder>;
+  /** The leading revealed bid (lowest price, earliest reveal on a tie): the view's `bestBid`. */
+  best?: Bidder;
   forfeited: bigint;
   block: number;
   tx: string;
@@ -50,11 +73,17 @@ export interface Tender {
 
 export interface Milestone {
   index: bigint;
+  /** Stored status as the events leave it (Pending until submitted). */
+  status: number;
   evidenceHash?: string;
   approvals: bigint;
+  /** Inspectors of the current round. */
+  round: string[];
   approvers: string[];
   paid?: bigint;
   retained?: bigint;
+  /** Approvals when it was paid: the tender's quorum. */
+  quorumSeen?: bigint;
 }
 
 export interface Agreement {
@@ -62,7 +91,7 @@ export interface Agreement {
   tenderId: bigint;
   contractor: string;
   price: bigint;
-  /** Sent to the contractor (milestone payments and released retention). */
+  /** Sent (or owed) to the contractor: milestone payments and released retention. */
   paid: bigint;
   retained: bigint;
   released: bigint;
@@ -88,6 +117,14 @@ type BondOp =
   | { kind: "reclaim"; tender: Tender; bidder: Bidder; amount: bigint; e: AuditEvent }
   | { kind: "forfeit"; tender: Tender; amount: bigint; e: AuditEvent };
 
+/** One paying approval: the ledger's `Spent` and the escrow's payment to the contractor. */
+interface Payout {
+  agreement: Agreement;
+  amount: bigint;
+  e: AuditEvent;
+  sources: string[];
+}
+
 export class ProcurementBook implements ModuleBook {
   readonly name = "procurement" as const;
   readonly kind = "ProcurementEscrow" as const;
@@ -95,8 +132,14 @@ export class ProcurementBook implements ModuleBook {
   readonly tenders = new Map<bigint, Tender>();
   readonly agreements = new Map<bigint, Agreement>();
   readonly approvals: Approval[] = [];
+  /** Payments the token refused, owed per payee (`owedTo`). */
+  readonly owed = new Map<string, bigint>();
   events = 0;
+  /** Tokens beyond its obligations the escrow sent to the ledger (`SurplusSwept`). */
+  sweptTotal = 0n;
   private readonly flows: LedgerFlow[] = [];
+  private readonly payouts = new Map<string, Payout>();
+  private readonly trail: TokenTrail;
   private readonly bondOps: BondOp[] = [];
   /** Token transfers into the escrow, by transaction: the bonds. */
   private readonly inbound = new Map<string, Array<{ from: string; amount: bigint; used: boolean }>>();
@@ -104,11 +147,17 @@ export class ProcurementBook implements ModuleBook {
   /** Completions, checked once the whole transaction (the final payment and release) is applied. */
   private readonly completions: Array<{ agreement: Agreement; e: AuditEvent }> = [];
 
-  constructor(readonly address: string) {}
+  constructor(
+    readonly address: string,
+    readonly ledger?: string,
+  ) {
+    this.trail = new TokenTrail(address, ledger);
+  }
 
   apply(e: AuditEvent): void {
     if (e.kind === "Token") {
-      if (e.name === "Transfer" && e.args.hex("to") === this.address) {
+      this.trail.onTransfer(e);
+      if (e.name === "Transfer" && e.args.hex("to") === this.address && e.args.hex("from") !== this.ledger) {
         const list = this.inbound.get(e.tx) ?? [];
         list.push({ from: e.args.hex("from"), amount: e.args.big("value"), used: false });
         this.inbound.set(e.tx, list);
@@ -141,6 +190,7 @@ export class ProcurementBook implements ModuleBook {
       }
       case "BidSubmitted": {
         const t = this.tender(a.big("tenderId"), e);
+        if (t.status !== "open") this.anomaly(`tender ${t.id}`, "BidSubmitted", "an open tender", t.status, e);
         const address = a.hex("bidder");
         const bidder = t.bidders.get(address);
         if (bidder !== undefined) {
@@ -169,6 +219,7 @@ export class ProcurementBook implements ModuleBook {
         bidder.revealed = true;
         bidder.price = a.big("price");
         bidder.proposalHash = a.hex("proposalHash");
+        if (t.best === undefined || (bidder.price as bigint) < (t.best.price as bigint)) t.best = bidder;
         this.bondOps.push({ kind: "refund", tender: t, bidder, e });
         return;
       }
@@ -190,13 +241,19 @@ export class ProcurementBook implements ModuleBook {
             e,
           );
         }
-        const lowest = [...t.bidders.values()]
-          .filter((b) => b.revealed)
-          .reduce<bigint | undefined>((m, b) => (m === undefined || (b.price as bigint) < m ? b.price : m), undefined);
-        if (lowest !== undefined && price !== lowest)
-          this.anomaly(`tender ${t.id}`, "TenderAwarded.price", `lowest revealed ${lowest}`, dec(price), e);
+        if (t.best !== undefined && t.best !== winner)
+          this.anomaly(
+            `tender ${t.id}`,
+            "TenderAwarded.contractor",
+            `lowest, earliest ${t.best.address}`,
+            contractor,
+            e,
+          );
+        if (t.best !== undefined && price !== t.best.price)
+          this.anomaly(`tender ${t.id}`, "TenderAwarded.price", `lowest revealed ${t.best.price}`, dec(price), e);
         if (price > t.maxPrice)
           this.anomaly(`tender ${t.id}`, "TenderAwarded.price", `<= maxPrice ${t.maxPrice}`, dec(price), e);
+        if (this.agreements.has(id)) this.anomaly(`agreement ${id}`, "TenderAwarded", "once", "again", e);
         this.agreements.set(id, {
           id,
           tenderId: t.id,
@@ -217,6 +274,8 @@ export class ProcurementBook implements ModuleBook {
       case "TenderCancelled": {
         const t = this.tender(a.big("tenderId"), e);
         this.transition(t, e.name === "TenderFailed" ? "failed" : "cancelled", e);
+        if (e.name === "TenderFailed" && t.best !== undefined)
+          this.anomaly(`tender ${t.id}`, "TenderFailed", "no revealed bid", `revealed by ${t.best.address}`, e);
         this.flow(e, "return", t.maxPrice, t.lineId, undefined, `${e.name} ${t.id}`);
         return;
       }
@@ -230,6 +289,7 @@ export class ProcurementBook implements ModuleBook {
           return;
         }
         this.bondOps.push({ kind: "reclaim", tender: t, bidder, amount: a.big("amount"), e });
+        this.trail.pay(e, bidder.address, a.big("amount"), `BondReclaimed ${t.id}`);
         return;
       }
       case "BondsForfeited": {
@@ -240,20 +300,71 @@ export class ProcurementBook implements ModuleBook {
         this.flow(e, "deposit", amount, undefined, undefined, `BondsForfeited ${t.id}`);
         return;
       }
+      case "PaymentDeferred": {
+        const payee = a.hex("payee");
+        const amount = a.big("amount");
+        const owed = (this.owed.get(payee) ?? 0n) + amount;
+        this.owed.set(payee, owed);
+        if (a.big("owed") !== owed)
+          this.anomaly(`payee ${payee}`, "PaymentDeferred.owed", dec(owed), dec(a.big("owed")), e);
+        this.trail.defer(e, payee, amount, "PaymentDeferred");
+        return;
+      }
+      case "SurplusSwept": {
+        const amount = a.big("amount");
+        this.sweptTotal += amount;
+        this.flow(e, "deposit", amount, undefined, undefined, "SurplusSwept");
+        return;
+      }
+      case "OwedWithdrawn": {
+        const payee = a.hex("payee");
+        const amount = a.big("amount");
+        const owed = this.owed.get(payee) ?? 0n;
+        if (amount !== owed) this.anomaly(`payee ${payee}`, "OwedWithdrawn.amount", dec(owed), dec(amount), e);
+        this.owed.set(payee, 0n);
+        this.trail.pay(e, a.hex("to"), amount, `OwedWithdrawn by ${payee}`);
+        return;
+      }
       case "MilestoneSubmitted": {
         const m = this.milestone(a.big("agreementId"), a.big("index"), e);
-        if (m !== undefined) m.evidenceHash = a.hex("evidenceHash");
+        if (m === undefined) return;
+        if (m.status !== MILESTONE.Pending && m.status !== MILESTONE.Rejected)
+          this.anomaly(
+            `agreement ${a.big("agreementId")}`,
+            `milestone ${m.index} submitted`,
+            "pending or rejected",
+            `status ${m.status}`,
+            e,
+          );
+        m.status = MILESTONE.Submitted;
+        m.evidenceHash = a.hex("evidenceHash");
         return;
       }
       case "MilestoneApproved": {
         const agreementId = a.big("agreementId");
         const m = this.milestone(agreementId, a.big("index"), e);
         const inspector = a.hex("inspector");
+        const agreement = this.agreements.get(agreementId);
         if (m !== undefined) {
+          const record = `agreement ${agreementId}`;
+          if (m.status !== MILESTONE.Submitted)
+            this.anomaly(record, `milestone ${m.index} approved`, "submitted", `status ${m.status}`, e);
+          if (m.round.includes(inspector))
+            this.anomaly(record, `milestone ${m.index} approved by ${inspector}`, "once per round", "again", e);
+          if (inspector === agreement?.contractor)
+            this.anomaly(record, `milestone ${m.index} approved by`, "not the contractor", inspector, e);
+          if (a.big("approvals") !== m.approvals + 1n)
+            this.anomaly(
+              record,
+              `MilestoneApproved.approvals (${m.index})`,
+              dec(m.approvals + 1n),
+              dec(a.big("approvals")),
+              e,
+            );
           m.approvals = a.big("approvals");
+          m.round.push(inspector);
           m.approvers.push(inspector);
         }
-        const agreement = this.agreements.get(agreementId);
         this.approvals.push({
           agreementId,
           tenderId: agreement?.tenderId ?? 0n,
@@ -266,7 +377,18 @@ export class ProcurementBook implements ModuleBook {
       }
       case "MilestoneRejected": {
         const m = this.milestone(a.big("agreementId"), a.big("index"), e);
-        if (m !== undefined) m.approvals = 0n;
+        if (m === undefined) return;
+        if (m.status !== MILESTONE.Submitted)
+          this.anomaly(
+            `agreement ${a.big("agreementId")}`,
+            `milestone ${m.index} rejected`,
+            "submitted",
+            `status ${m.status}`,
+            e,
+          );
+        m.status = MILESTONE.Rejected;
+        m.approvals = 0n;
+        m.round = [];
         return;
       }
       case "MilestonePaid": {
@@ -279,6 +401,8 @@ export class ProcurementBook implements ModuleBook {
         const retained = a.big("retained");
         m.paid = paid;
         m.retained = retained;
+        m.status = MILESTONE.Paid;
+        m.quorumSeen = m.approvals;
         agreement.paid += paid;
         agreement.retained += retained;
         if (a.hex("contractor") !== agreement.contractor) {
@@ -290,23 +414,16 @@ export class ProcurementBook implements ModuleBook {
             e,
           );
         }
-        if (this.remaining(agreement) < 0n) {
+        if (this.remaining(agreement) < agreement.retained - agreement.released) {
           this.anomaly(
             `agreement ${agreement.id}`,
             "payments",
             `<= price ${agreement.price}`,
-            dec(agreement.price - this.remaining(agreement)),
+            dec(agreement.paid + agreement.retained - agreement.released),
             e,
           );
         }
-        this.flow(
-          e,
-          "spend",
-          paid,
-          this.lineOf(agreement),
-          agreement.contractor,
-          `MilestonePaid ${agreement.id}/${m.index}`,
-        );
+        this.payout(agreement, paid, e, `MilestonePaid ${agreement.id}/${m.index}`);
         return;
       }
       case "RetentionReleased": {
@@ -316,16 +433,11 @@ export class ProcurementBook implements ModuleBook {
         const held = agreement.retained - agreement.released;
         if (amount !== held)
           this.anomaly(`agreement ${agreement.id}`, "RetentionReleased.amount", dec(held), dec(amount), e);
+        if (!this.payouts.has(`${e.tx}|${agreement.id}`))
+          this.anomaly(`agreement ${agreement.id}`, "RetentionReleased", "with a MilestonePaid", "alone", e);
         agreement.released += amount;
         agreement.paid += amount;
-        this.flow(
-          e,
-          "spend",
-          amount,
-          this.lineOf(agreement),
-          agreement.contractor,
-          `RetentionReleased ${agreement.id}`,
-        );
+        this.payout(agreement, amount, e, `RetentionReleased ${agreement.id}`);
         return;
       }
       case "AgreementCompleted": {
@@ -357,6 +469,17 @@ export class ProcurementBook implements ModuleBook {
         this.flow(e, "return", refunded, this.lineOf(agreement), undefined, `AgreementTerminated ${agreement.id}`);
         return;
       }
+    }
+  }
+
+  /** A milestone payment and the retention released with it are one payment (one `Spent`). */
+  private payout(agreement: Agreement, amount: bigint, e: AuditEvent, source: string): void {
+    const key = `${e.tx}|${agreement.id}`;
+    const known = this.payouts.get(key);
+    if (known === undefined) this.payouts.set(key, { agreement, amount, e, sources: [source] });
+    else {
+      known.amount += amount;
+      known.sources.push(source);
     }
   }
 
@@ -401,8 +524,14 @@ export class ProcurementBook implements ModuleBook {
   private milestone(agreementId: bigint, index: bigint, e: AuditEvent): Milestone | undefined {
     const agreement = this.agreement(agreementId, e);
     if (agreement === undefined) return undefined;
+    if (agreement.status !== "active")
+      this.anomaly(`agreement ${agreementId}`, `${e.name} (${index})`, "an active agreement", agreement.status, e);
     let m = agreement.milestones.get(index);
-    if (m === undefined) agreement.milestones.set(index, (m = { index, approvals: 0n, approvers: [] }));
+    if (m === undefined)
+      agreement.milestones.set(
+        index,
+        (m = { index, status: MILESTONE.Pending, approvals: 0n, round: [], approvers: [] }),
+      );
     return m;
   }
 
@@ -414,14 +543,14 @@ export class ProcurementBook implements ModuleBook {
   }
 
   private flow(
-    e: AuditEvent,
+    e: { tx: string; block: number },
     kind: LedgerFlow["kind"],
     amount: bigint,
     lineId: string | undefined,
     payee: string | undefined,
     source: string,
   ) {
-    if (amount <= 0n) return; // the ledger refuses zero amounts: nothing to book
+    if (amount <= 0n) return; // the escrow books no zero amounts: nothing to match
     this.flows.push({ tx: e.tx, kind, module: this.address, lineId, payee, amount, source, block: e.block });
   }
 
@@ -429,8 +558,12 @@ export class ProcurementBook implements ModuleBook {
     this.anomalies.push({ book: this.name, record, field, expected, found, note: `block ${e.block}, tx ${e.tx}` });
   }
 
-  /** Resolves bond amounts from the transfers into the escrow, then replays refunds, reclaims and forfeits. */
-  private resolveBonds(): void {
+  /**
+   * Once every event is applied: resolves bond amounts from the transfers into the escrow,
+   * replays refunds, reclaims and forfeits, books each paying approval as one spend and one
+   * payment to the contractor, and checks completions.
+   */
+  private resolve(): void {
     if (this.resolved) return;
     this.resolved = true;
     for (const { agreement, e } of this.completions) {
@@ -438,6 +571,12 @@ export class ProcurementBook implements ModuleBook {
         this.anomaly(`agreement ${agreement.id}`, "paid at completion", dec(agreement.price), dec(agreement.paid), e);
       }
     }
+    for (const p of this.payouts.values()) {
+      const source = p.sources.join(" + ");
+      this.flow(p.e, "spend", p.amount, this.lineOf(p.agreement), p.agreement.contractor, source);
+      this.trail.pay(p.e, p.agreement.contractor, p.amount, source);
+    }
+    this.flows.sort((x, y) => x.block - y.block); // chain order (the sort is stable)
     for (const op of this.bondOps) {
       switch (op.kind) {
         case "paid": {
@@ -451,6 +590,7 @@ export class ProcurementBook implements ModuleBook {
           break;
         }
         case "refund":
+          this.trail.pay(op.e, op.bidder.address, op.bidder.bondHeld, `BidRevealed ${op.tender.id} (bond refund)`);
           op.bidder.bondHeld = 0n;
           break;
         case "reclaim":
@@ -477,11 +617,37 @@ export class ProcurementBook implements ModuleBook {
         }
       }
     }
+    // An award or a failure without BondsForfeited forfeits nothing: no bond may remain.
+    for (const t of this.tenders.values()) {
+      if (t.status !== "awarded" && t.status !== "failed") continue;
+      const left = [...t.bidders.values()].reduce((s, b) => s + b.bondHeld, 0n);
+      if (left > 0n) {
+        this.anomalies.push({
+          book: this.name,
+          record: `tender ${t.id}`,
+          field: "bonds at award",
+          expected: `forfeited (BondsForfeited ${left})`,
+          found: "no BondsForfeited",
+          note: `block ${t.endBlock}, tx ${t.endTx}`,
+        });
+        for (const b of t.bidders.values()) b.bondHeld = 0n;
+      }
+    }
+  }
+
+  deferred(): bigint {
+    return this.owedTotal();
+  }
+
+  owedTotal(): bigint {
+    let sum = 0n;
+    for (const v of this.owed.values()) sum += v;
+    return sum;
   }
 
   held(): bigint {
-    this.resolveBonds();
-    let sum = 0n;
+    this.resolve();
+    let sum = this.owedTotal();
     for (const t of this.tenders.values()) {
       if (t.status === "open") sum += t.maxPrice;
       for (const b of t.bidders.values()) sum += b.bondHeld;
@@ -491,82 +657,154 @@ export class ProcurementBook implements ModuleBook {
     return sum;
   }
 
+  swept(): bigint {
+    return this.sweptTotal;
+  }
+
   expectedFlows(): LedgerFlow[] {
-    this.resolveBonds();
+    this.resolve();
     return this.flows;
   }
 
-  async reconcile(reader: PinnedReader): Promise<Mismatch[]> {
-    this.resolveBonds();
+  timed(): Timed[] {
+    return [];
+  }
+
+  async reconcile(reader: PinnedReader, at: Pinned): Promise<Mismatch[]> {
+    this.resolve();
     const I = INTERFACES.ProcurementEscrow;
-    const out: Mismatch[] = [];
+    const out: Mismatch[] = [...this.trail.match(this.name, "ProcurementEscrow")];
     const mm = (record: string, field: string, expected: string, found: string) =>
       out.push({ book: this.name, record, field, expected, found });
-    const compare = (record: string, view: Record<string, unknown>, fields: Record<string, unknown>) => {
-      for (const [field, expected] of Object.entries(fields)) {
-        if (expected === undefined) continue;
-        const found = view[field];
-        if (String(found) !== String(expected)) mm(record, field, String(expected), String(found));
-      }
+    const compare = (record: string, view: Record<string, unknown>, fields: Record<string, unknown>) =>
+      compareFields(out, this.name, record, view, fields);
+    const scalar = async (record: string, fn: string, args: unknown[], expected: unknown) => {
+      const r = await callView(reader, I, this.address, fn, args);
+      const found = r.ok ? viewText(r.value) : "reverted";
+      const want = viewText(expected);
+      if (found !== want) mm(record, `${fn}(${args.map(String).join(", ")})`, want, found);
     };
+    const statusOf = (t: Tender) => {
+      if (t.status === "awarded") return TENDER.Awarded;
+      if (t.status === "failed") return TENDER.Failed;
+      if (t.status === "cancelled") return TENDER.Cancelled;
+      if (at.timestamp < t.bidDeadline) return TENDER.Bidding;
+      return at.timestamp < t.revealDeadline ? TENDER.Revealing : TENDER.Awardable;
+    };
+
+    await scalar("escrow", "tenderCount", [], this.tenders.size);
+    await scalar("escrow", "agreementCount", [], this.agreements.size);
+    await scalar("escrow", "totalOwed", [], this.owedTotal());
+    let bonds = 0n;
+    for (const t of this.tenders.values()) for (const b of t.bidders.values()) bonds += b.bondHeld;
+    await scalar("escrow", "totalBondsHeld", [], bonds);
+    await mapLimit([...this.owed.keys()], reader.concurrency, (payee) =>
+      scalar(`payee ${payee}`, "owedTo", [payee], this.owed.get(payee) ?? 0n),
+    );
+    /** Terms the events do not carry, read from getTender for the agreements' checks. */
+    const terms = new Map<bigint, { retentionBps: bigint; quorum: bigint; milestoneCount: bigint }>();
     await mapLimit([...this.tenders.values()], reader.concurrency, async (t) => {
       const record = `tender ${t.id}`;
       const r = await callView(reader, I, this.address, "getTender", [t.id]);
       if (!r.ok) return void mm(record, "getTender()", "a tender", `reverted (${r.revert})`);
       const v = r.value as Record<string, unknown>;
+      terms.set(t.id, {
+        retentionBps: v.retentionBps as bigint,
+        quorum: v.quorum as bigint,
+        milestoneCount: v.milestoneCount as bigint,
+      });
+      // The bond every bidder paid is the tender's bidBond (0: no transfer came in).
+      const bonds = new Set([...t.bidders.values()].map((b) => b.bondPaid));
       compare(record, v, {
         lineId: t.lineId,
         specHash: t.specHash,
         maxPrice: t.maxPrice,
         bidDeadline: t.bidDeadline,
         revealDeadline: t.revealDeadline,
+        status: statusOf(t),
         agreementId: t.agreementId,
+        bidBond: bonds.size === 1 ? [...bonds][0] : undefined,
       });
-      for (const b of t.bidders.values()) {
-        if (b.bondPaid !== 0n && v.bidBond !== b.bondPaid)
-          mm(record, `bond paid by ${b.address}`, `bidBond ${v.bidBond}`, dec(b.bondPaid));
+      if (bonds.size > 1) mm(record, "bonds paid", `one bidBond (${v.bidBond})`, [...bonds].join(", "));
+      await scalar(record, "bestBid", [t.id], [t.best?.address ?? ZERO_ADDRESS, t.best?.price ?? 0n]);
+      await mapLimit([...t.bidders.values()], reader.concurrency, async (b) => {
         const bid = await callView(reader, I, this.address, "getBid", [t.id, b.address]);
-        if (!bid.ok) {
-          mm(`${record} bid ${b.address}`, "getBid()", "a bid", `reverted (${bid.revert})`);
-          continue;
-        }
+        if (!bid.ok) return void mm(`${record} bid ${b.address}`, "getBid()", "a bid", `reverted (${bid.revert})`);
         compare(`${record} bid ${b.address}`, bid.value as Record<string, unknown>, {
           bond: b.bondHeld,
           revealed: b.revealed,
-          price: b.revealed ? b.price : undefined,
-          proposalHash: b.revealed ? b.proposalHash : undefined,
+          price: b.revealed ? b.price : 0n,
+          proposalHash: b.revealed ? b.proposalHash : ZERO_HASH,
         });
-      }
+      });
     });
     await mapLimit([...this.agreements.values()], reader.concurrency, async (agreement) => {
       const record = `agreement ${agreement.id}`;
       const r = await callView(reader, I, this.address, "getAgreement", [agreement.id]);
       if (!r.ok) return void mm(record, "getAgreement()", "an agreement", `reverted (${r.revert})`);
-      compare(record, r.value as Record<string, unknown>, {
+      const v = r.value as Record<string, unknown>;
+      const count = Number(v.milestoneCount as bigint);
+      const paidCount = [...agreement.milestones.values()].filter((m) => m.paid !== undefined).length;
+      compare(record, v, {
         tenderId: agreement.tenderId,
         contractor: agreement.contractor,
         price: agreement.price,
+        status: AGREEMENT[agreement.status],
         paid: agreement.paid,
         retentionHeld: agreement.status === "active" ? agreement.retained - agreement.released : 0n,
+        milestoneCount: agreement.status === "completed" ? paidCount : undefined,
       });
-      for (const m of agreement.milestones.values()) {
-        const mr = await callView(reader, I, this.address, "getMilestone", [agreement.id, m.index]);
-        if (!mr.ok) {
-          mm(`${record} milestone ${m.index}`, "getMilestone()", "a milestone", `reverted (${mr.revert})`);
-          continue;
-        }
-        compare(`${record} milestone ${m.index}`, mr.value as Record<string, unknown>, {
-          evidenceHash: m.evidenceHash,
-          approvals: m.approvals,
-          amount: m.paid === undefined ? undefined : m.paid + (m.retained ?? 0n),
-        });
-      }
+      const tenderTerms = terms.get(agreement.tenderId);
+      if (tenderTerms !== undefined && BigInt(count) !== tenderTerms.milestoneCount)
+        mm(record, "milestoneCount", `tender's ${tenderTerms.milestoneCount}`, String(count));
+      for (const index of agreement.milestones.keys())
+        if (index >= BigInt(count))
+          mm(`${record} milestone ${index}`, "index", `< milestoneCount ${count}`, `${index}`);
+      await mapLimit(
+        Array.from({ length: Math.min(count, 256) }, (_, i) => BigInt(i)),
+        reader.concurrency,
+        async (index) => {
+          const m = agreement.milestones.get(index);
+          const mr = await callView(reader, I, this.address, "getMilestone", [agreement.id, index]);
+          if (!mr.ok) {
+            mm(`${record} milestone ${index}`, "getMilestone()", "a milestone", `reverted (${mr.revert})`);
+            return;
+          }
+          const stored = m?.status ?? MILESTONE.Pending;
+          const status = agreement.status === "terminated" && stored !== MILESTONE.Paid ? MILESTONE.Cancelled : stored;
+          compare(`${record} milestone ${index}`, mr.value as Record<string, unknown>, {
+            status,
+            approvals: m?.approvals ?? 0n,
+            evidenceHash: m?.evidenceHash ?? ZERO_HASH,
+            amount: m?.paid === undefined ? undefined : m.paid + (m.retained ?? 0n),
+          });
+          // The tender's terms the events do not carry, checked against what the events show.
+          if (tenderTerms !== undefined && m?.paid !== undefined) {
+            const amount = m.paid + (m.retained ?? 0n);
+            const net = (amount * (10_000n - tenderTerms.retentionBps)) / 10_000n;
+            if (net !== m.paid)
+              mm(
+                `${record} milestone ${index}`,
+                `MilestonePaid.paid at retentionBps ${tenderTerms.retentionBps}`,
+                dec(net),
+                dec(m.paid),
+              );
+            if (m.quorumSeen !== tenderTerms.quorum)
+              mm(
+                `${record} milestone ${index}`,
+                "approvals when paid",
+                `quorum ${tenderTerms.quorum}`,
+                String(m.quorumSeen),
+              );
+          }
+        },
+      );
     });
     return out;
   }
 
   tables(): Record<string, Row[]> {
-    this.resolveBonds();
+    this.resolve();
     const tenders: Row[] = [];
     const bids: Row[] = [];
     for (const t of this.tenders.values()) {
@@ -583,6 +821,7 @@ export class ProcurementBook implements ModuleBook {
         revealed: [...t.bidders.values()].filter((b) => b.revealed).length,
         price: t.price === undefined ? null : dec(t.price),
         agreementId: t.agreementId.toString(),
+        bondsHeld: dec([...t.bidders.values()].reduce((s, b) => s + b.bondHeld, 0n)),
         bondsForfeited: dec(t.forfeited),
         createdAtBlock: t.block,
       });
@@ -601,6 +840,7 @@ export class ProcurementBook implements ModuleBook {
     }
     const agreements: Row[] = [];
     const milestones: Row[] = [];
+    const statusName = ["", "pending", "submitted", "rejected", "paid", "cancelled"];
     for (const agreement of this.agreements.values()) {
       agreements.push({
         agreementId: agreement.id.toString(),
@@ -614,9 +854,12 @@ export class ProcurementBook implements ModuleBook {
         milestonesPaid: [...agreement.milestones.values()].filter((m) => m.paid !== undefined).length,
       });
       for (const m of agreement.milestones.values()) {
+        const status =
+          agreement.status === "terminated" && m.status !== MILESTONE.Paid ? MILESTONE.Cancelled : m.status;
         milestones.push({
           agreementId: agreement.id.toString(),
           index: m.index.toString(),
+          status: statusName[status],
           evidenceHash: m.evidenceHash ?? null,
           approvals: m.approvals.toString(),
           approvers: m.approvers.join(" "),

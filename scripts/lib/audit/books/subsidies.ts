@@ -1,16 +1,41 @@
 /**
- * The SubsidyDisbursement book (against SPEC's events and views; see abi.ts). Rebuilds each
- * programme (budget, payouts by roster claim or verified outcome, blocked indices, closure),
- * what the contract must hold (budget - paid of every open programme), and the ledger flows the
- * events imply (commit of the budget at creation, a spend per payout, a return of the rest at
- * closure).
+ * The SubsidyDisbursement book. Rebuilds each programme (budget, payouts by roster claim or
+ * verified outcome, blocked indices, closure), what the contract must hold (budget - paid of
+ * every open programme), its token movements (one transfer to the beneficiary per payout), and
+ * the ledger flows the events imply (commit of the budget at creation, a spend per payout, a
+ * return of the rest at closure). The outcome payouts are checked against the programme's rate
+ * and cap, which only the view carries.
  */
 import { INTERFACES } from "../abi.js";
 import type { AuditEvent } from "../decode.js";
 import { displayLine } from "../format.js";
 import { mapLimit, type PinnedReader } from "../rpc.js";
 import { callView } from "../views.js";
-import { dec, type LedgerFlow, type Mismatch, type ModuleBook, type Row } from "./types.js";
+import { TokenTrail } from "./trail.js";
+import {
+  compareFields,
+  dec,
+  type LedgerFlow,
+  type Mismatch,
+  type ModuleBook,
+  type Pinned,
+  type Row,
+  type Timed,
+} from "./types.js";
+
+/** The view's ProgramStatus values. */
+const PROGRAM = { Scheduled: 1, Open: 2, Ended: 3, Closed: 4 } as const;
+
+export interface Outcome {
+  beneficiary: string;
+  quantity: bigint;
+  paid: bigint;
+  /** paidTo before this outcome, and the budget left before it. */
+  paidBefore: bigint;
+  remainingBefore: bigint;
+  block: number;
+  tx: string;
+}
 
 export interface Programme {
   id: bigint;
@@ -25,7 +50,7 @@ export interface Programme {
   closed: boolean;
   returned: bigint;
   claims: Map<bigint, { beneficiary: string; amount: bigint }>;
-  outcomes: number;
+  outcomes: Outcome[];
   blocked: Set<bigint>;
   paidTo: Map<string, bigint>;
   block: number;
@@ -40,10 +65,17 @@ export class SubsidiesBook implements ModuleBook {
   readonly programmes = new Map<bigint, Programme>();
   events = 0;
   private readonly flows: LedgerFlow[] = [];
+  private readonly trail: TokenTrail;
 
-  constructor(readonly address: string) {}
+  constructor(
+    readonly address: string,
+    readonly ledger?: string,
+  ) {
+    this.trail = new TokenTrail(address, ledger);
+  }
 
   apply(e: AuditEvent): void {
+    if (e.kind === "Token") return this.trail.onTransfer(e);
     if (e.kind !== "SubsidyDisbursement" || e.address !== this.address) return;
     this.events++;
     const a = e.args;
@@ -62,7 +94,7 @@ export class SubsidiesBook implements ModuleBook {
           closed: false,
           returned: 0n,
           claims: new Map(),
-          outcomes: 0,
+          outcomes: [],
           blocked: new Set(),
           paidTo: new Map(),
           block: e.block,
@@ -88,8 +120,20 @@ export class SubsidiesBook implements ModuleBook {
         const p = this.programme(a.big("programId"), e);
         if (p.kind !== 1n)
           this.anomaly(`programme ${p.id}`, "OutcomeRecorded", "an outcome programme", `kind ${p.kind}`, e);
-        p.outcomes++;
-        this.pay(p, a.hex("beneficiary"), a.big("paid"), e, `OutcomeRecorded ${p.id}`);
+        const beneficiary = a.hex("beneficiary");
+        const paid = a.big("paid");
+        if (paid === 0n) this.anomaly(`programme ${p.id}`, "OutcomeRecorded.paid", "> 0", "0", e);
+        p.outcomes.push({
+          beneficiary,
+          quantity: a.big("quantity"),
+          paid,
+          paidBefore: p.paidTo.get(beneficiary) ?? 0n,
+          remainingBefore: p.budget - p.paid,
+          block: e.block,
+          tx: e.tx,
+        });
+        p.paidTo.set(beneficiary, (p.paidTo.get(beneficiary) ?? 0n) + paid);
+        this.pay(p, beneficiary, paid, e, `OutcomeRecorded ${p.id}`);
         return;
       }
       case "ClaimBlocked": {
@@ -97,6 +141,8 @@ export class SubsidiesBook implements ModuleBook {
         const index = a.big("index");
         if (p.claims.has(index))
           this.anomaly(`programme ${p.id}`, `block of claim ${index}`, "before it is claimed", "already claimed", e);
+        if (p.blocked.has(index)) this.anomaly(`programme ${p.id}`, `block of claim ${index}`, "once", "again", e);
+        if (p.closed) this.anomaly(`programme ${p.id}`, `block of claim ${index}`, "while open", "closed", e);
         p.blocked.add(index);
         return;
       }
@@ -120,9 +166,9 @@ export class SubsidiesBook implements ModuleBook {
   private pay(p: Programme, beneficiary: string, amount: bigint, e: AuditEvent, source: string) {
     if (p.closed) this.anomaly(`programme ${p.id}`, source, "while open", "after ProgramClosed", e);
     p.paid += amount;
-    p.paidTo.set(beneficiary, (p.paidTo.get(beneficiary) ?? 0n) + amount);
     if (p.paid > p.budget) this.anomaly(`programme ${p.id}`, "paid", `<= budget ${p.budget}`, dec(p.paid), e);
     this.flow(e, "spend", amount, p.lineId, beneficiary, source);
+    this.trail.pay(e, beneficiary, amount, source);
   }
 
   private programme(id: bigint, e: AuditEvent): Programme {
@@ -142,7 +188,7 @@ export class SubsidiesBook implements ModuleBook {
         closed: false,
         returned: 0n,
         claims: new Map(),
-        outcomes: 0,
+        outcomes: [],
         blocked: new Set(),
         paidTo: new Map(),
         block: e.block,
@@ -174,21 +220,44 @@ export class SubsidiesBook implements ModuleBook {
     return sum;
   }
 
+  deferred(): bigint {
+    return 0n;
+  }
+
+  swept(): bigint {
+    return 0n;
+  }
+
   expectedFlows(): LedgerFlow[] {
     return this.flows;
   }
 
-  async reconcile(reader: PinnedReader): Promise<Mismatch[]> {
+  timed(): Timed[] {
+    return [];
+  }
+
+  async reconcile(reader: PinnedReader, at: Pinned): Promise<Mismatch[]> {
     const I = INTERFACES.SubsidyDisbursement;
-    const out: Mismatch[] = [];
+    const out: Mismatch[] = [...this.trail.match(this.name, "SubsidyDisbursement")];
     const mm = (record: string, field: string, expected: string, found: string) =>
       out.push({ book: this.name, record, field, expected, found });
+    const scalar = async (record: string, fn: string, args: unknown[], expected: unknown) => {
+      const r = await callView(reader, I, this.address, fn, args);
+      const found = r.ok ? String(r.value) : "reverted";
+      if (found !== String(expected)) mm(record, `${fn}(${args.map(String).join(", ")})`, String(expected), found);
+    };
+    const statusOf = (p: Programme) => {
+      if (p.closed) return PROGRAM.Closed;
+      if (at.timestamp < p.opensAt) return PROGRAM.Scheduled;
+      return at.timestamp < p.closesAt ? PROGRAM.Open : PROGRAM.Ended;
+    };
+    await scalar("subsidies", "programCount", [], this.programmes.size);
     await mapLimit([...this.programmes.values()], reader.concurrency, async (p) => {
       const record = `programme ${p.id}`;
       const r = await callView(reader, I, this.address, "getProgram", [p.id]);
       if (!r.ok) return void mm(record, "getProgram()", "a programme", `reverted (${r.revert})`);
       const v = r.value as Record<string, unknown>;
-      const fields: Record<string, unknown> = {
+      compareFields(out, this.name, record, v, {
         kind: p.kind,
         lineId: p.lineId,
         budget: p.budget,
@@ -198,29 +267,32 @@ export class SubsidiesBook implements ModuleBook {
         closed: p.closed,
         merkleRoot: p.merkleRoot,
         metadataHash: p.metadataHash,
-      };
-      for (const [field, expected] of Object.entries(fields)) {
-        if (String(v[field]) !== String(expected)) mm(record, field, String(expected), String(v[field]));
+      });
+      // Outcome payouts: min(quantity * rate, cap - paidTo, remaining budget), with the view's terms.
+      const rate = v.ratePerUnit as bigint;
+      const cap = v.capPerBeneficiary as bigint;
+      for (const o of p.outcomes) {
+        let due = o.quantity * rate;
+        if (cap !== 0n && cap - o.paidBefore < due) due = cap > o.paidBefore ? cap - o.paidBefore : 0n;
+        if (o.remainingBefore < due) due = o.remainingBefore;
+        if (due !== o.paid)
+          mm(
+            record,
+            `OutcomeRecorded.paid (${o.beneficiary}, block ${o.block})`,
+            `${dec(due)} at rate ${rate}, cap ${cap}`,
+            dec(o.paid),
+          );
       }
-      const checks: Array<() => Promise<void>> = [];
-      for (const [beneficiary, amount] of p.paidTo) {
-        checks.push(async () => {
-          const x = await callView(reader, I, this.address, "paidTo", [p.id, beneficiary]);
-          const found = x.ok ? String(x.value) : "reverted";
-          if (found !== dec(amount)) mm(record, `paidTo(${beneficiary})`, dec(amount), found);
-        });
-      }
-      for (const index of p.claims.keys()) {
-        checks.push(async () => {
-          const x = await callView(reader, I, this.address, "isClaimed", [p.id, index]);
-          if (!x.ok || x.value !== true) mm(record, `isClaimed(${index})`, "true", x.ok ? String(x.value) : "reverted");
-        });
-      }
+      const checks: Array<() => Promise<void>> = [
+        () => scalar(record, "programStatus", [p.id], statusOf(p)),
+        () => scalar(record, "remaining", [p.id], p.closed ? 0n : p.budget - p.paid),
+      ];
+      for (const [beneficiary, amount] of p.paidTo)
+        checks.push(() => scalar(record, "paidTo", [p.id, beneficiary], amount));
+      for (const index of p.claims.keys()) checks.push(() => scalar(record, "isClaimed", [p.id, index], true));
       for (const index of p.blocked) {
-        checks.push(async () => {
-          const x = await callView(reader, I, this.address, "isBlocked", [p.id, index]);
-          if (!x.ok || x.value !== true) mm(record, `isBlocked(${index})`, "true", x.ok ? String(x.value) : "reverted");
-        });
+        checks.push(() => scalar(record, "isBlocked", [p.id, index], true));
+        checks.push(() => scalar(record, "isClaimed", [p.id, index], false));
       }
       await mapLimit(checks, reader.concurrency, (check) => check());
     });
@@ -237,9 +309,9 @@ export class SubsidiesBook implements ModuleBook {
       paid: dec(p.paid),
       unclaimed: dec(p.budget - p.paid),
       claims: p.claims.size,
-      outcomes: p.outcomes,
+      outcomes: p.outcomes.length,
       blocked: p.blocked.size,
-      beneficiaries: p.paidTo.size,
+      beneficiaries: new Set([...[...p.claims.values()].map((c) => c.beneficiary), ...p.paidTo.keys()]).size,
       opensAt: p.opensAt.toString(),
       closesAt: p.closesAt.toString(),
       closed: p.closed,

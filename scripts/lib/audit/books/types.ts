@@ -60,19 +60,68 @@ export interface Book {
   readonly anomalies: Mismatch[];
 }
 
+/** The pinned block: every view is read at it; derived statuses follow its timestamp. */
+export interface Pinned {
+  block: number;
+  /** Unix seconds. */
+  timestamp: bigint;
+}
+
+/** A fact that needs its block's timestamp (filled in place before reconciliation). */
+export interface Timed {
+  block: number;
+  timestamp?: number;
+}
+
 /** A module's book: its records, what it holds, and the ledger flows its events imply. */
 export interface ModuleBook extends Book {
   readonly kind: ModuleKind;
   readonly address: string;
-  /** Tokens the module's open records hold according to the events. */
+  /** Tokens the module's open records hold according to the events (owed payments included). */
   held(): bigint;
+  /** Of what it holds: payments and refunds the token refused, kept for their payees. */
+  deferred(): bigint;
+  /** Tokens the module sent to the ledger as surplus (tokens it held beyond its records). */
+  swept(): bigint;
   /** Ledger flows (commit/return/spend/deposit) the module's events imply. */
   expectedFlows(): LedgerFlow[];
+  /** Facts whose block timestamps the reconciliation needs (e.g. the decision of an application). */
+  timed(): Timed[];
   /** Compares the records with the module's views at the pinned block. */
-  reconcile(reader: PinnedReader): Promise<Mismatch[]>;
+  reconcile(reader: PinnedReader, at: Pinned): Promise<Mismatch[]>;
   /** Record tables for the report, keyed by kind ("tenders", "agreements", ...). */
   tables(): Record<string, Row[]>;
 }
 
 /** A value for a report cell: bigint as a decimal string. */
 export const dec = (value: bigint) => value.toString();
+
+/** The zero bytes32 the views return for a hash a record does not have (yet). */
+export const ZERO_HASH = `0x${"0".repeat(64)}`;
+
+/**
+ * Compares rebuilt fields with a view's struct, field by field (lists joined by commas, every
+ * value as a string). Undefined expectations are skipped: a field the events cannot rebuild.
+ */
+/** A view's value as text: a list or a multi-value result joined by commas. */
+export function viewText(value: unknown): string {
+  if (Array.isArray(value)) return value.map(viewText).join(",");
+  if (value !== null && typeof value === "object") return Object.values(value).map(viewText).join(",");
+  return String(value);
+}
+
+export function compareFields(
+  out: Mismatch[],
+  book: BookName,
+  record: string,
+  view: Record<string, unknown>,
+  fields: Record<string, unknown>,
+): void {
+  const text = viewText;
+  for (const [field, expected] of Object.entries(fields)) {
+    if (expected === undefined) continue;
+    const found = text(view[field]);
+    const want = text(expected);
+    if (found !== want) out.push({ book, record, field, expected: want, found });
+  }
+}
