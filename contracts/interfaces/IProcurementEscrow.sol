@@ -216,7 +216,7 @@ interface IProcurementEscrow {
     /// @notice `payee` withdrew its owed balance to `to`.
     event OwedWithdrawn(address indexed payee, address indexed to, uint256 amount);
     /// @notice Tokens held beyond the escrow's obligations went to the ledger's unallocated cash.
-    event SurplusSwept(uint256 amount);
+    event SurplusSwept(address indexed caller, uint256 amount);
 
     // ------------------------------------------------------------------ errors
 

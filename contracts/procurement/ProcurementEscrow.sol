@@ -55,10 +55,10 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
     uint128 private _totalBonds;
     uint64 private _tenderCount;
     uint64 private _agreementCount;
-    uint256 private _totalOwed;
-    /// @dev Every line the escrow ever committed on (one entry per line), for `surplus`.
-    bytes32[] private _lines;
-    mapping(bytes32 lineId => bool) private _lineUsed;
+    /// @dev What the escrow holds of its commitments on the ledger (every line), and what it owes
+    /// payees whose transfers failed: one slot, so that `surplus` is O(1).
+    uint128 private _totalCommitted;
+    uint128 private _totalOwed;
 
     mapping(uint256 tenderId => Lib.Tender) private _tenders;
     mapping(uint256 tenderId => mapping(uint256 index => MilestoneSpec)) private _specs;
@@ -262,7 +262,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         if (amount == 0) revert Procurement_NothingOwed(msg.sender);
         // Effects
         _owed[msg.sender] = 0;
-        _totalOwed -= amount;
+        _totalOwed -= uint128(amount);
         emit OwedWithdrawn(msg.sender, to, amount);
         // Interactions
         _token.safeTransfer(to, amount);
@@ -273,7 +273,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         // Checks
         amount = surplus();
         if (amount == 0) revert Procurement_NoSurplus();
-        emit SurplusSwept(amount);
+        emit SurplusSwept(msg.sender, amount);
         // Interactions
         _ledger.deposit(amount, Lib.ref(Lib.REF_SURPLUS, 0, 0));
     }
@@ -418,8 +418,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
 
     /// @inheritdoc IProcurementEscrow
     function surplus() public view returns (uint256) {
-        uint256 held = uint256(_totalBonds) + _totalOwed;
-        for (uint256 i = 0; i < _lines.length; ++i) held += _ledger.committedBy(_lines[i], address(this));
+        uint256 held = uint256(_totalBonds) + _totalOwed + _totalCommitted;
         uint256 balance = _token.balanceOf(address(this));
         return balance > held ? balance - held : 0;
     }
@@ -467,10 +466,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         tender.quorum = terms.quorum;
         tender.milestoneCount = uint8(milestones.length);
         tender.state = TenderStatus.Bidding;
-        if (!_lineUsed[terms.lineId]) {
-            _lineUsed[terms.lineId] = true;
-            _lines.push(terms.lineId);
-        }
+        _totalCommitted += uint128(terms.maxPrice);
         for (uint256 i = 0; i < milestones.length; ++i) {
             _specs[tenderId][i] = milestones[i];
         }
@@ -540,6 +536,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         }
         // Interactions
         if (p.payout > 0) {
+            _totalCommitted -= uint128(p.payout);
             _payOrOwe(contractor, p.payout);
             _ledger.recordSpend(agreement.lineId, contractor, p.payout, Lib.ref(Lib.REF_MILESTONE, agreementId, index));
         }
@@ -571,13 +568,15 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         if (_token.trySafeTransfer(payee, amount)) return;
         uint256 owed = _owed[payee] + amount;
         _owed[payee] = owed;
-        _totalOwed += amount;
+        _totalOwed += uint128(amount);
         emit PaymentDeferred(payee, amount, owed);
     }
 
     /// @dev Returns `amount` (if any) of the escrow's commitment on the line to the ledger.
     function _returnFunds(bytes32 lineId, uint256 amount, bytes32 ref) private {
-        if (amount > 0) _ledger.returnFunds(lineId, amount, ref);
+        if (amount == 0) return;
+        _totalCommitted -= uint128(amount);
+        _ledger.returnFunds(lineId, amount, ref);
     }
 
     /// @dev Pulls `amount` from `from` and refuses tokens that arrive short.

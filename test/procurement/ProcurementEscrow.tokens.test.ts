@@ -111,7 +111,7 @@ describe("ProcurementEscrow: token matrix", function () {
       await s.escrow.connect(s.guardian).pause();
       const before = await s.ledger.unallocated();
       const tx = s.escrow.connect(s.stranger).sweepSurplus();
-      await expect(tx).to.emit(s.escrow, "SurplusSwept").withArgs(donated);
+      await expect(tx).to.emit(s.escrow, "SurplusSwept").withArgs(s.stranger.address, donated);
       await expect(tx).to.emit(s.ledger, "Deposited").withArgs(escrow, donated, ref(4, 0n));
       await expect(tx).to.changeTokenBalances(ethers, s.token, [s.escrow, s.ledger], [-donated, donated]);
       expect(await s.ledger.unallocated()).to.equal(before + donated);
