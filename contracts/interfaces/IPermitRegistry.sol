@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IERC721Metadata} from "@openzeppelin/contracts/token/ERC721/extensions/IERC721Metadata.sol";
 
 /// @title IERC5192
@@ -12,8 +13,8 @@ interface IERC5192 {
     /// @notice Emitted when the locking status is changed to unlocked. A permit is never unlocked.
     event Unlocked(uint256 tokenId);
 
-    /// @notice The locking status of a token: always true for a permit. Reverts for a token that
-    /// does not exist.
+    /// @notice The locking status of a token: always true for a permit. Reverts with
+    /// `ERC721NonexistentToken(tokenId)` for a token that does not exist.
     function locked(uint256 tokenId) external view returns (bool);
 }
 
@@ -30,7 +31,11 @@ interface IERC5192 {
 ///   `setPermitTypeActive`, `suspend`, `reinstate`, `revoke`.
 /// - GUARDIAN (`restricted`): `pause`, `unpause`.
 /// - a holder of one of the type's check roles (asked of the AccessManager by the registry
-///   itself, never the applicant, only without execution delay): `recordCheck`.
+///   itself with `hasRole`, never the applicant, only without execution delay): `recordCheck`.
+///   Closing the registry in the AccessManager (`setTargetClosed`) blocks every `restricted`
+///   function (the officers' and GUARDIAN's, `pause` and `unpause` included) but not
+///   `recordCheck`, which follows the pause instead: a paused registry issues nothing, while
+///   failing checks still reject and refund. To retire a registry, pause it first, then close it.
 /// - the applicant: `withdrawApplication`, `claimRefund`; the holder: `renew`.
 /// - anyone: `submitApplication`, `submitApplicationWithPermit`, `sweepSurplus`, the views.
 /// Pause (GUARDIAN) stops money coming in and the fee going out to the ledger:
@@ -47,7 +52,11 @@ interface IERC5192 {
 /// Admin: the AccessManager's admin decides who holds each role and may pause through
 /// GUARDIAN; nobody can move a pending fee anywhere but back to its applicant or, on issue, to
 /// the ledger, and nobody can transfer or burn a permit.
-interface IPermitRegistry is IERC721Metadata, IERC5192 {
+/// ERC-721 surface: `ownerOf`, `getApproved`, `locked` and `tokenURI` of an unknown token revert
+/// with `ERC721NonexistentToken(tokenId)`, `balanceOf(address(0))` with
+/// `ERC721InvalidOwner(address(0))` (ERC-6093); the registry's own views (`getPermit`) with
+/// `Permit_UnknownPermit(permitId)`.
+interface IPermitRegistry is IERC721Metadata, IERC721Errors, IERC5192 {
     // ------------------------------------------------------------------ types
 
     /// @notice An application's lifecycle.
@@ -198,6 +207,9 @@ interface IPermitRegistry is IERC721Metadata, IERC5192 {
     error Permit_TypeInactive(uint256 typeId);
     /// @notice A type name must be 1 to `maxLength` bytes long.
     error Permit_InvalidTypeName(uint256 length, uint256 maxLength);
+    /// @notice A type name must be valid UTF-8 (it is shown in the permit's JSON metadata); the
+    /// byte at `offset` starts an invalid sequence.
+    error Permit_InvalidTypeNameEncoding(uint256 offset);
     /// @notice A validity must be 1 to `maxValidity` seconds.
     error Permit_InvalidValidity(uint64 validity, uint64 maxValidity);
     /// @notice The fee exceeds what the registry's books hold.
@@ -250,13 +262,14 @@ interface IPermitRegistry is IERC721Metadata, IERC5192 {
     error Permit_ApprovalsDisabled(address operator);
     /// @notice The account is owed no refund.
     error Permit_NoRefundOwed(address account);
-    /// @notice The registry holds no tokens beyond pending fees and owed refunds.
-    error Permit_NoSurplus();
+    /// @notice The registry holds no tokens beyond pending fees and owed refunds: its `balance`
+    /// is at most the `reserved` amount (feesHeld() + owed refunds).
+    error Permit_NoSurplus(uint256 balance, uint256 reserved);
 
     // ------------------------------------------------------------------ permit officer
 
     /// @notice Defines a permit type; it starts active.
-    /// @dev PERMIT_OFFICER. Requires a name of 1 to 64 bytes, `fee <= type(uint96).max`,
+    /// @dev PERMIT_OFFICER. Requires a name of 1 to 64 bytes of valid UTF-8, `fee <= type(uint96).max`,
     /// `0 < validity <= 1000 years`, at most 16 distinct `checkRoles`, each in
     /// Roles.MIN_CHECK_ROLE ... Roles.MAX_CHECK_ROLE (none: applications are issued at once).
     /// With `recheckOnRenewal` (and at least one check), a renewal is an application that needs
@@ -333,6 +346,8 @@ interface IPermitRegistry is IERC721Metadata, IERC5192 {
     /// the same transaction and sends the fee to the ledger.
     /// @dev The caller must hold `checkRole` in the AccessManager, with no execution delay
     /// (`Permit_MissingCheckRole`, `Permit_CheckRoleDelayed`), and must not be the applicant.
+    /// Only `hasRole` is asked: a closed target (`setTargetClosed`) does not stop checks, the
+    /// pause does (see the interface notes).
     /// `checkRole` must be one of the type's checks, recorded once per application. The last
     /// passing check is paused when the registry is paused (and fails while the ledger is
     /// paused); other checks are not. Completing a renewal requires its permit to be Active or

@@ -23,14 +23,18 @@ pragma solidity ^0.8.28;
 /// the ledger as spent either way: the money is the contractor's from that moment, held for it
 /// by the escrow. The payee takes it out with `withdrawOwed(to)` to any address it chooses.
 ///
+/// Tokens sent to the escrow outside these flows are surplus: anyone may move them to the
+/// ledger's unallocated cash with `sweepSurplus`, so nothing that enters the escrow is stuck.
+///
 /// Ledger references. Every ledger call carries `ref = bytes32(kind << 128 | id << 64 | index)`:
 /// kind 1 for a tender (`commit`, the unawarded rest, a cancelled or failed tender, forfeited
 /// bonds; id = tender id, index 0), kind 2 for a milestone payment (id = agreement id, index =
-/// milestone index), kind 3 for a termination (id = agreement id, index 0).
+/// milestone index), kind 3 for a termination (id = agreement id, index 0), kind 4 for a surplus
+/// sweep (id 0, index 0).
 ///
 /// Pause (GUARDIAN) stops bids, reveals, awards and milestone approvals; it never stops
-/// `cancelTender`, `reclaimBond`, `terminate` or `withdrawOwed`, nor the officers' and
-/// contractors' bookkeeping (`createTender`, `submitMilestone`, `rejectMilestone`).
+/// `cancelTender`, `reclaimBond`, `terminate`, `withdrawOwed` or `sweepSurplus`, nor the
+/// officers' and contractors' bookkeeping (`createTender`, `submitMilestone`, `rejectMilestone`).
 /// Admins (the AccessManager) decide who holds PROCUREMENT_OFFICER, INSPECTOR and GUARDIAN;
 /// they cannot move escrowed money other than through the flows above.
 interface IProcurementEscrow {
@@ -211,6 +215,8 @@ interface IProcurementEscrow {
     event PaymentDeferred(address indexed payee, uint256 amount, uint256 owed);
     /// @notice `payee` withdrew its owed balance to `to`.
     event OwedWithdrawn(address indexed payee, address indexed to, uint256 amount);
+    /// @notice Tokens held beyond the escrow's obligations went to the ledger's unallocated cash.
+    event SurplusSwept(uint256 amount);
 
     // ------------------------------------------------------------------ errors
 
@@ -274,6 +280,8 @@ interface IProcurementEscrow {
     error Procurement_TransferShortfall(uint256 expected, uint256 received);
     /// @notice `account` is owed nothing.
     error Procurement_NothingOwed(address account);
+    /// @notice The escrow holds no more than its obligations.
+    error Procurement_NoSurplus();
 
     // ------------------------------------------------------------------ procurement officer
 
@@ -351,6 +359,13 @@ interface IProcurementEscrow {
     /// `OwedWithdrawn`. Reverts if the token refuses this transfer too (choose another `to`).
     function withdrawOwed(address to) external;
 
+    /// @notice Deposits into the ledger (as unallocated cash) every token the escrow holds beyond
+    /// its obligations: tokens sent to it directly, outside the flows of this contract.
+    /// @dev Anyone; never stopped by the escrow's pause (the ledger's pause stops its deposit).
+    /// Requires `surplus() > 0`. Emits `SurplusSwept` (and the ledger's `Deposited`, ref kind 4).
+    /// @return amount The surplus swept.
+    function sweepSurplus() external returns (uint256 amount);
+
     // ------------------------------------------------------------------ contractor
 
     /// @notice Submits milestone `index` with its evidence, first or again after a rejection.
@@ -406,7 +421,9 @@ interface IProcurementEscrow {
     /// @notice Milestone `index` of an agreement; reverts for an unknown agreement or index.
     function getMilestone(uint256 agreementId, uint256 index) external view returns (Milestone memory);
 
-    /// @notice Whether `inspector` approved the milestone in its current round.
+    /// @notice Whether `inspector` approved the milestone in its current round, while it is
+    /// Submitted. The approval that reached the quorum is not stored (the milestone is Paid and
+    /// takes no further approval): the `MilestoneApproved` events name every approver.
     function hasApproved(uint256 agreementId, uint256 index, address inspector) external view returns (bool);
 
     /// @notice Payments the token refused to `account`, waiting for `withdrawOwed`.
@@ -415,16 +432,13 @@ interface IProcurementEscrow {
     /// @notice Sum of all owed balances.
     function totalOwed() external view returns (uint256);
 
-    /// @notice The seal of a bid, as `submitBid` expects it. Computing it through a third party's
-    /// node discloses the price to that node: bidders should compute it locally (see
-    /// docs/procurement.md).
-    function sealOf(
-        uint256 tenderId,
-        address bidder,
-        uint256 price,
-        bytes32 proposalHash,
-        bytes32 salt
-    ) external view returns (bytes32);
+    /// @notice Bonds held on all tenders (not yet refunded or forfeited).
+    function totalBondsHeld() external view returns (uint256);
+
+    /// @notice Tokens held beyond the obligations: balance - (the escrow's commitments on every line
+    /// it ever used + bonds held + owed balances), or 0. Costs one ledger read per such line.
+    function surplus() external view returns (uint256);
+
 
     /// @notice Tenders created so far (the last id).
     function tenderCount() external view returns (uint256);

@@ -20,20 +20,21 @@ import {IBudgetLedger} from "../interfaces/IBudgetLedger.sol";
 /// 4. a module spends or returns only what it committed itself on that line;
 /// 5. appropriated or committed money moves only through the flows of this contract.
 /// Storage: the modules' hot path (`recordSpend`) writes one slot, the module's own books on the
-/// line (committed and spent packed); the line keeps appropriated and used (committed + spent),
-/// which a payout leaves unchanged. `getLine` sums the modules' books.
+/// line (committed and spent packed); the line keeps appropriated and used (committed + spent) in
+/// one slot, which a module's payout leaves unchanged and `commit` and `pay` write alone. The
+/// line's committed is the sum of its modules' books, its spent the rest of used (`getLine`).
 contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
     /// @dev A line's own storage. `used` is committed + spent: a module's payout (`recordSpend`)
     /// moves money from committed to spent without changing it, so the hot path never writes
-    /// the line; the split between committed and spent lives in the modules' books.
+    /// the line; the split between committed and spent lives in the modules' books (committed is
+    /// their sum; what the ledger paid directly is spent and in no book).
     struct LineRecord {
-        // slot 0: written by appropriation changes, commit, returnFunds, pay and close
+        // slot 0: every movement of the line's money writes this slot only
         uint128 appropriated;
         uint128 used;
-        // slot 1: written once at creation, then by close and pay
-        uint128 spentDirect;
+        // slot 1: written at creation and close
         uint16 fiscalYear;
         bool exists;
         bool closed;
@@ -86,7 +87,7 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
         uint16 fiscalYear,
         uint256 appropriation,
         string calldata label
-    ) external restricted {
+    ) external restricted nonReentrant {
         // Checks
         if (lineId == bytes32(0)) revert Ledger_InvalidLineId(lineId);
         LineRecord storage line = _lines[lineId];
@@ -104,10 +105,11 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
     }
 
     /// @inheritdoc IBudgetLedger
-    function increaseAppropriation(bytes32 lineId, uint256 amount) external restricted {
+    function increaseAppropriation(bytes32 lineId, uint256 amount) external restricted nonReentrant {
         // Checks
         LineRecord storage line = _openLine(lineId);
         if (amount == 0) revert Ledger_ZeroAmount();
+        _requireFits(amount);
         uint256 previous = line.appropriated;
         _requireFits(previous + amount);
         _requireUnallocated(amount);
@@ -118,7 +120,7 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
     }
 
     /// @inheritdoc IBudgetLedger
-    function decreaseAppropriation(bytes32 lineId, uint256 amount) external restricted {
+    function decreaseAppropriation(bytes32 lineId, uint256 amount) external restricted nonReentrant {
         // Checks
         LineRecord storage line = _openLine(lineId);
         if (amount == 0) revert Ledger_ZeroAmount();
@@ -132,7 +134,12 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
     }
 
     /// @inheritdoc IBudgetLedger
-    function reallocate(bytes32 fromLineId, bytes32 toLineId, uint256 amount, bytes32 reason) external restricted {
+    function reallocate(
+        bytes32 fromLineId,
+        bytes32 toLineId,
+        uint256 amount,
+        bytes32 reason
+    ) external restricted nonReentrant {
         // Checks
         if (fromLineId == toLineId) revert Ledger_SameLine(fromLineId);
         LineRecord storage from = _openLine(fromLineId);
@@ -148,7 +155,7 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
     }
 
     /// @inheritdoc IBudgetLedger
-    function closeLine(bytes32 lineId) external restricted {
+    function closeLine(bytes32 lineId) external restricted nonReentrant {
         // Checks
         LineRecord storage line = _openLine(lineId);
         // Effects
@@ -167,14 +174,13 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
         bytes32 ref
     ) external restricted whenNotPaused nonReentrant {
         // Checks
-        LineRecord storage line = _openLine(lineId);
-        if (payee == address(0)) revert Ledger_ZeroAddress();
+        _requireRecipient(payee);
         if (amount == 0) revert Ledger_ZeroAmount();
-        uint256 avail = _availableOf(line);
-        if (amount > avail) revert Ledger_InsufficientAvailable(lineId, avail, amount);
-        // Effects
-        line.used += uint128(amount);
-        line.spentDirect += uint128(amount);
+        LineRecord storage line = _lineWithAvailable(lineId, amount);
+        // Effects: one slot (amount <= available, so used stays <= appropriated < 2^128)
+        unchecked {
+            line.used += uint128(amount);
+        }
         _totalAvailable -= amount;
         emit Spent(lineId, payee, amount, ref, address(this));
         // Interactions
@@ -199,7 +205,7 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
         bytes32 ref
     ) external restricted whenNotPaused nonReentrant {
         // Checks
-        if (to == address(0)) revert Ledger_ZeroAddress();
+        _requireRecipient(to);
         if (amount == 0) revert Ledger_ZeroAmount();
         _requireUnallocated(amount);
         emit Withdrawn(to, amount, ref);
@@ -212,15 +218,17 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
     /// @inheritdoc IBudgetLedger
     function commit(bytes32 lineId, uint256 amount, bytes32 ref) external restricted whenNotPaused nonReentrant {
         // Checks
-        LineRecord storage line = _openLine(lineId);
         if (amount == 0) revert Ledger_ZeroAmount();
-        uint256 avail = _availableOf(line);
-        if (amount > avail) revert Ledger_InsufficientAvailable(lineId, avail, amount);
-        // Effects
-        line.used += uint128(amount);
+        LineRecord storage line = _lineWithAvailable(lineId, amount);
+        // Effects (amount <= available < 2^128, and a module's books never exceed the line's)
         ModuleBook storage book = _books[lineId][msg.sender];
-        if (!_enlisted[lineId][msg.sender]) _enlist(lineId, msg.sender);
-        book.committed += uint128(amount);
+        ModuleBook memory held = book;
+        // a module with books on the line is enlisted already; an empty book may be a new module
+        if (held.committed == 0 && held.spent == 0 && !_enlisted[lineId][msg.sender]) _enlist(lineId, msg.sender);
+        unchecked {
+            line.used += uint128(amount);
+            book.committed = held.committed + uint128(amount);
+        }
         _totalAvailable -= amount;
         emit Committed(lineId, msg.sender, amount, ref);
         // Interactions
@@ -235,12 +243,15 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
         bytes32 ref
     ) external restricted whenNotPaused nonReentrant {
         // Checks
+        _requireRecipient(payee);
         if (amount == 0) revert Ledger_ZeroAmount();
-        ModuleBook memory book = _books[lineId][msg.sender];
-        if (amount > book.committed) revert Ledger_InsufficientCommitment(lineId, msg.sender, book.committed, amount);
-        // Effects: one slot; the line's `used` (committed + spent) does not change
+        ModuleBook storage book = _books[lineId][msg.sender];
+        (uint128 held, uint128 spent) = (book.committed, book.spent);
+        if (amount > held) revert Ledger_InsufficientCommitment(lineId, msg.sender, held, amount);
+        // Effects: one slot; the line's `used` (committed + spent) does not change. amount <= held,
+        // and a module's spent never exceeds its line's used (< 2^128).
         unchecked {
-            _books[lineId][msg.sender] = ModuleBook(book.committed - uint128(amount), book.spent + uint128(amount));
+            (book.committed, book.spent) = (held - uint128(amount), spent + uint128(amount));
         }
         emit Spent(lineId, payee, amount, ref, msg.sender);
     }
@@ -279,18 +290,18 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
     /// @inheritdoc IBudgetLedger
     function getLine(bytes32 lineId) external view returns (Line memory) {
         LineRecord storage line = _existingLine(lineId);
-        uint256 spent = line.spentDirect;
+        uint256 committed;
         address[] storage modules = _lineModules[lineId];
         for (uint256 i = 0; i < modules.length; ++i) {
-            spent += _books[lineId][modules[i]].spent;
+            committed += _books[lineId][modules[i]].committed;
         }
         return
             Line({
                 fiscalYear: line.fiscalYear,
                 closed: line.closed,
                 appropriated: line.appropriated,
-                committed: line.used - spent,
-                spent: spent,
+                committed: committed,
+                spent: line.used - committed,
                 label: line.label
             });
     }
@@ -306,8 +317,8 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
     }
 
     /// @inheritdoc IBudgetLedger
-    function unallocated() public view returns (uint256) {
-        return _token.balanceOf(address(this)) - _totalAvailable;
+    function unallocated() external view nonReentrantView returns (uint256) {
+        return _unallocated();
     }
 
     /// @inheritdoc IBudgetLedger
@@ -317,6 +328,8 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
 
     /// @inheritdoc IBudgetLedger
     function lineIdAt(uint256 index) external view returns (bytes32) {
+        uint256 count = _lineIds.length;
+        if (index >= count) revert Ledger_IndexOutOfBounds(index, count);
         return _lineIds[index];
     }
 
@@ -333,9 +346,21 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
     }
 
     /// @dev appropriated - committed - spent; 0 for a closed line (its appropriation equals
-    /// committed + spent from the close on).
+    /// committed + spent from the close on) and for an unknown one (all zero).
     function _availableOf(LineRecord storage line) private view returns (uint256) {
         return uint256(line.appropriated) - line.used;
+    }
+
+    /// @dev The line, which must have `amount` (> 0) available. The money flows' fast path: an
+    /// amount available proves the line exists and is open (unknown and closed lines have none),
+    /// so the line's flags are read only to name the error.
+    function _lineWithAvailable(bytes32 lineId, uint256 amount) private view returns (LineRecord storage line) {
+        line = _lines[lineId];
+        uint256 avail = _availableOf(line);
+        if (amount > avail) {
+            _openLine(lineId);
+            revert Ledger_InsufficientAvailable(lineId, avail, amount);
+        }
     }
 
     /// @dev Records that `module` holds books on the line (once, at its first commitment).
@@ -346,9 +371,21 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
         _enlisted[lineId][module] = true;
     }
 
+    /// @dev Token balance minus the cash that backs open lines' available amounts.
+    function _unallocated() private view returns (uint256) {
+        return _token.balanceOf(address(this)) - _totalAvailable;
+    }
+
     function _requireUnallocated(uint256 amount) private view {
-        uint256 free = unallocated();
+        uint256 free = _unallocated();
         if (amount > free) revert Ledger_InsufficientUnallocated(free, amount);
+    }
+
+    /// @dev A recipient of the ledger's tokens (or of a booked payment) is neither zero nor the
+    /// ledger itself (a payment to itself would book as spent cash that stays as unallocated).
+    function _requireRecipient(address recipient) private view {
+        if (recipient == address(0)) revert Ledger_ZeroAddress();
+        if (recipient == address(this)) revert Ledger_InvalidRecipient(recipient);
     }
 
     function _requireFits(uint256 amount) private pure {

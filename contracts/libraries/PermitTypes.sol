@@ -32,11 +32,14 @@ library PermitTypes {
     uint64 internal constant MAX_VALIDITY = 1000 * 365 days;
     /// @notice Highest fee (token units): the registry keeps fees in 96 bits.
     uint256 internal constant MAX_FEE = type(uint96).max;
+    /// @dev `_invalidUtf8At` of a valid string.
+    uint256 private constant VALID_UTF8 = type(uint256).max;
 
     /// @notice Checks and stores a new permit type (active) and emits `PermitTypeDefined`.
-    /// @dev Reverts with the IPermitRegistry errors `Permit_InvalidTypeName`, `Permit_FeeTooLarge`,
-    /// `Permit_InvalidValidity`, `Permit_TooManyChecks`, `Permit_InvalidCheckRole` and
-    /// `Permit_DuplicateCheckRole`. `t` and `index` must be the new type's (empty) records.
+    /// @dev Reverts with the IPermitRegistry errors `Permit_InvalidTypeName`,
+    /// `Permit_InvalidTypeNameEncoding`, `Permit_FeeTooLarge`, `Permit_InvalidValidity`,
+    /// `Permit_TooManyChecks`, `Permit_InvalidCheckRole` and `Permit_DuplicateCheckRole`. `t` and
+    /// `index` must be the new type's (empty) records.
     /// @param index The type's check role -> index + 1 mapping, filled here.
     function create(
         TypeRecord storage t,
@@ -53,6 +56,8 @@ library PermitTypes {
         if (nameLength == 0 || nameLength > MAX_NAME_LENGTH) {
             revert IPermitRegistry.Permit_InvalidTypeName(nameLength, MAX_NAME_LENGTH);
         }
+        uint256 badByte = _invalidUtf8At(bytes(name));
+        if (badByte != VALID_UTF8) revert IPermitRegistry.Permit_InvalidTypeNameEncoding(badByte);
         if (fee > MAX_FEE) revert IPermitRegistry.Permit_FeeTooLarge(fee, MAX_FEE);
         if (validity == 0 || validity > MAX_VALIDITY) revert IPermitRegistry.Permit_InvalidValidity(validity, MAX_VALIDITY);
         uint256 count = checkRoles.length;
@@ -87,5 +92,45 @@ library PermitTypes {
                 recheckOnRenewal: t.recheckOnRenewal,
                 active: t.active
             });
+    }
+
+    /// @dev The offset of the first byte that starts an invalid UTF-8 sequence (RFC 3629: no
+    /// overlong forms, no surrogates, nothing above U+10FFFF, no truncated sequence), or
+    /// `VALID_UTF8`. A JSON text must be valid UTF-8 (RFC 8259), and the name goes into one.
+    function _invalidUtf8At(bytes calldata text) private pure returns (uint256) {
+        uint256 length = text.length;
+        uint256 i = 0;
+        while (i < length) {
+            uint8 lead = uint8(text[i]);
+            if (lead < 0x80) {
+                ++i;
+                continue;
+            }
+            uint256 continuations;
+            uint8 low = 0x80; // range of the byte after the lead
+            uint8 high = 0xBF;
+            if (lead >= 0xC2 && lead <= 0xDF) {
+                continuations = 1;
+            } else if (lead >= 0xE0 && lead <= 0xEF) {
+                continuations = 2;
+                if (lead == 0xE0) low = 0xA0; // overlong
+                if (lead == 0xED) high = 0x9F; // surrogates U+D800 ... U+DFFF
+            } else if (lead >= 0xF0 && lead <= 0xF4) {
+                continuations = 3;
+                if (lead == 0xF0) low = 0x90; // overlong
+                if (lead == 0xF4) high = 0x8F; // above U+10FFFF
+            } else {
+                return i; // a continuation byte, an overlong 2-byte lead (C0, C1) or F5 ... FF
+            }
+            if (i + continuations >= length) return i;
+            uint8 next = uint8(text[i + 1]);
+            if (next < low || next > high) return i;
+            for (uint256 k = 2; k <= continuations; ++k) {
+                uint8 continuation = uint8(text[i + k]);
+                if (continuation < 0x80 || continuation > 0xBF) return i;
+            }
+            i += continuations + 1;
+        }
+        return VALID_UTF8;
     }
 }

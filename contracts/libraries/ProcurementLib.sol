@@ -24,6 +24,7 @@ library ProcurementLib {
     uint256 internal constant REF_TENDER = 1;
     uint256 internal constant REF_MILESTONE = 2;
     uint256 internal constant REF_TERMINATION = 3;
+    uint256 internal constant REF_SURPLUS = 4;
 
     // ================================================================== records
 
@@ -138,7 +139,9 @@ library ProcurementLib {
     /// `allowed` (a bitmap of `1 << status`).
     function requireStatus(Tender storage tender, uint256 tenderId, bytes32 allowed) internal view {
         IProcurementEscrow.TenderStatus status = statusOf(tender);
-        if (status == IProcurementEscrow.TenderStatus.None) revert IProcurementEscrow.Procurement_UnknownTender(tenderId);
+        if (status == IProcurementEscrow.TenderStatus.None) {
+            revert IProcurementEscrow.Procurement_UnknownTender(tenderId);
+        }
         if (bit(status) & allowed == bytes32(0)) {
             revert IProcurementEscrow.Procurement_UnexpectedTenderStatus(tenderId, status, allowed);
         }
@@ -146,13 +149,17 @@ library ProcurementLib {
 
     /// @notice Reverts unless the terms are sound (see `createTender`).
     function checkTerms(Terms memory terms) internal view {
-        if (terms.maxPrice == 0) revert IProcurementEscrow.Procurement_InvalidMaxPrice(terms.maxPrice);
-        if (terms.maxPrice > MAX_AMOUNT) revert IProcurementEscrow.Procurement_AmountTooLarge(terms.maxPrice, MAX_AMOUNT);
+        uint256 maxPrice = terms.maxPrice;
+        if (maxPrice == 0) revert IProcurementEscrow.Procurement_InvalidMaxPrice(maxPrice);
+        if (maxPrice > MAX_AMOUNT) revert IProcurementEscrow.Procurement_AmountTooLarge(maxPrice, MAX_AMOUNT);
         if (terms.bidBond > MAX_AMOUNT) revert IProcurementEscrow.Procurement_AmountTooLarge(terms.bidBond, MAX_AMOUNT);
-        if (terms.bidDeadline <= block.timestamp || terms.revealDeadline <= terms.bidDeadline) {
-            revert IProcurementEscrow.Procurement_InvalidDeadlines(block.timestamp, terms.bidDeadline, terms.revealDeadline);
+        (uint64 bidDeadline, uint64 revealDeadline) = (terms.bidDeadline, terms.revealDeadline);
+        if (bidDeadline <= block.timestamp || revealDeadline <= bidDeadline) {
+            revert IProcurementEscrow.Procurement_InvalidDeadlines(block.timestamp, bidDeadline, revealDeadline);
         }
-        if (terms.retentionBps > MAX_BPS) revert IProcurementEscrow.Procurement_InvalidRetention(terms.retentionBps, MAX_BPS);
+        if (terms.retentionBps > MAX_BPS) {
+            revert IProcurementEscrow.Procurement_InvalidRetention(terms.retentionBps, MAX_BPS);
+        }
         if (terms.quorum == 0 || terms.quorum > MAX_QUORUM) {
             revert IProcurementEscrow.Procurement_InvalidQuorum(terms.quorum, MAX_QUORUM);
         }
@@ -215,19 +222,6 @@ library ProcurementLib {
         }
     }
 
-    /// @notice A milestone's status as the views show it: unpaid milestones of a terminated
-    /// agreement are Cancelled.
-    function viewStatus(
-        IProcurementEscrow.MilestoneStatus stored,
-        IProcurementEscrow.AgreementStatus agreement
-    ) internal pure returns (IProcurementEscrow.MilestoneStatus) {
-        if (
-            agreement == IProcurementEscrow.AgreementStatus.Terminated &&
-            stored != IProcurementEscrow.MilestoneStatus.Paid
-        ) return IProcurementEscrow.MilestoneStatus.Cancelled;
-        return stored;
-    }
-
     /// @notice Milestone `index`'s amount: price * share / 10,000; the last one takes what the
     /// others left (`allocated` is the sum of the earlier ones).
     function amountOf(
@@ -259,6 +253,84 @@ library ProcurementLib {
             }
             books.paid += uint112(p.payout);
         }
+    }
+
+    // ================================================================== views
+
+    /// @notice A tender as the views return it.
+    function toView(Tender storage tender) internal view returns (IProcurementEscrow.Tender memory) {
+        return
+            IProcurementEscrow.Tender({
+                lineId: tender.lineId,
+                specHash: tender.specHash,
+                maxPrice: tender.maxPrice,
+                bidBond: tender.bidBond,
+                bidDeadline: tender.bidDeadline,
+                revealDeadline: tender.revealDeadline,
+                retentionBps: tender.retentionBps,
+                quorum: tender.quorum,
+                milestoneCount: tender.milestoneCount,
+                status: statusOf(tender),
+                agreementId: tender.agreementId
+            });
+    }
+
+    /// @notice A bid as the views return it: bonds still recorded after an award or a failure
+    /// went to the ledger and show as 0.
+    function toView(
+        Bid storage bid,
+        IProcurementEscrow.TenderStatus status
+    ) internal view returns (IProcurementEscrow.Bid memory) {
+        bool forfeited = status == IProcurementEscrow.TenderStatus.Awarded ||
+            status == IProcurementEscrow.TenderStatus.Failed;
+        return
+            IProcurementEscrow.Bid({
+                sealedBid: bid.sealedBid,
+                bond: forfeited ? 0 : bid.bond,
+                revealed: bid.price != 0,
+                price: bid.price,
+                proposalHash: bid.proposalHash
+            });
+    }
+
+    /// @notice An agreement as the views return it.
+    function toView(Agreement storage agreement) internal view returns (IProcurementEscrow.Agreement memory) {
+        Books memory books = agreement.books;
+        Parties memory parties = agreement.parties;
+        return
+            IProcurementEscrow.Agreement({
+                tenderId: parties.tenderId,
+                contractor: parties.contractor,
+                price: agreement.price,
+                status: books.status,
+                paid: books.paid,
+                retentionHeld: books.retentionHeld,
+                milestoneCount: parties.milestoneCount
+            });
+    }
+
+    /// @notice A milestone as the views return it: unpaid milestones of a terminated agreement
+    /// are Cancelled.
+    function toView(
+        Milestone memory milestone,
+        IProcurementEscrow.AgreementStatus agreement,
+        bytes32 descriptionHash,
+        bytes32 evidenceHash
+    ) internal pure returns (IProcurementEscrow.Milestone memory) {
+        IProcurementEscrow.MilestoneStatus status = milestone.status;
+        if (
+            agreement == IProcurementEscrow.AgreementStatus.Terminated &&
+            status != IProcurementEscrow.MilestoneStatus.Paid
+        ) status = IProcurementEscrow.MilestoneStatus.Cancelled;
+        return
+            IProcurementEscrow.Milestone({
+                amount: milestone.amount,
+                dueAt: milestone.dueAt,
+                descriptionHash: descriptionHash,
+                status: status,
+                approvals: milestone.approvals,
+                evidenceHash: evidenceHash
+            });
     }
 
     // ================================================================== helpers

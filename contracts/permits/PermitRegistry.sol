@@ -27,8 +27,9 @@ import {PermitToken} from "./PermitToken.sol";
 /// 3. a revoked permit is never valid again;
 /// 4. a permit's holder never changes after mint.
 /// Storage, shaped for the issuing check (the hot path): an application is three slots written
-/// at submission (payer and fee; state; document), and a check rewrites only its state slot
-/// (type, permit id, decision time, status, checks bitmap), which is never zero. Issuing writes
+/// at submission (payer and fee; state; document), and a check reads no permit type and
+/// rewrites only the state slot (type, permit id, decision time, status, checks bitmap, and a
+/// copy of the type's check count and validity), which is never zero. Issuing writes
 /// the permit record (one slot: holder, expiry, origin application, flags), the holder's
 /// balance and the totals slot, nothing else: issue date, type and document are read through
 /// the origin application, and `permitOfDocument` resolves document -> application -> permit.
@@ -37,14 +38,17 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
 
     // ================================================================== types
 
-    /// @dev The part of an application that checks and decisions rewrite: one slot, never zero
-    /// (typeId >= 1), so every rewrite costs a warm nonzero-to-nonzero store.
+    /// @dev The part of an application that checks and decisions read and rewrite: one slot,
+    /// never zero (typeId >= 1), so every rewrite is a nonzero-to-nonzero store. It carries a copy
+    /// of the type's check count and validity (types never change), so a check reads no type.
     struct ApplicationState {
         uint40 typeId;
         uint40 permitId; // the renewed permit, or the issued permit once approved
         uint40 decidedAt;
         ApplicationStatus status;
         uint16 checksBitmap; // bit i: check `checkRoles[i]` of the type passed
+        uint8 checkCount;
+        uint64 validity;
     }
 
     struct ApplicationRecord {
@@ -63,12 +67,13 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         bool suspended;
     }
 
-    /// @dev Id counters and the fees held, in one slot.
+    /// @dev Id counters and the fees held, in one slot. `feesHeld` cannot overflow: fewer than
+    /// 2^40 applications are pending, each with a fee below 2^96.
     struct Totals {
         uint40 permitTypes;
         uint40 applications;
         uint40 permits;
-        uint128 feesHeld;
+        uint136 feesHeld;
     }
 
     // ================================================================== constants
@@ -228,17 +233,16 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
             return;
         }
         s.checksBitmap |= bit;
-        PermitTypes.TypeRecord storage t = _types[s.typeId];
-        if (s.checksBitmap != _allChecks(t.checkCount)) {
+        if (s.checksBitmap != _allChecks(s.checkCount)) {
             // Effects: one more check passed, more to come
-            a.state = s;
+            _writeState(a, s);
             emit CheckRecorded(applicationId, checkRole, msg.sender, true, evidenceHash);
             return;
         }
         // The last check passed: issue, or complete the renewal; the fee goes to the ledger.
         _requireNotPaused();
         emit CheckRecorded(applicationId, checkRole, msg.sender, true, evidenceHash);
-        _approve(applicationId, a, s, applicant, t.validity);
+        _approve(applicationId, a, s, applicant);
     }
 
     /// @inheritdoc IPermitRegistry
@@ -271,7 +275,7 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
             // Effects: a renewal application for the same permit
             Totals memory totals = _totals;
             applicationId = ++totals.applications;
-            totals.feesHeld += uint128(fee);
+            totals.feesHeld += uint136(fee);
             _totals = totals;
             _applications[applicationId] = ApplicationRecord({
                 applicant: msg.sender,
@@ -281,7 +285,9 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
                     permitId: uint40(permitId),
                     decidedAt: 0,
                     status: ApplicationStatus.Pending,
-                    checksBitmap: 0
+                    checksBitmap: 0,
+                    checkCount: t.checkCount,
+                    validity: t.validity
                 }),
                 documentHash: bytes32(0)
             });
@@ -319,7 +325,7 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         // Checks
         uint256 balance = _token.balanceOf(address(this));
         uint256 reserved = uint256(_totals.feesHeld) + _refundsOwedTotal;
-        if (balance <= reserved) revert Permit_NoSurplus();
+        if (balance <= reserved) revert Permit_NoSurplus(balance, reserved);
         amount = balance - reserved;
         emit SurplusSwept(msg.sender, amount);
         // Interactions
@@ -431,8 +437,10 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
     }
 
     /// @inheritdoc IERC721Metadata
+    /// @dev Reverts with `ERC721NonexistentToken(tokenId)` for an unknown token.
     function tokenURI(uint256 tokenId) external view returns (string memory) {
-        PermitRecord memory p = _existingPermit(tokenId);
+        _requireOwned(tokenId);
+        PermitRecord memory p = _permits[tokenId];
         ApplicationRecord storage origin = _applications[p.applicationId];
         return
             PermitMetadata.tokenURI(
@@ -479,7 +487,7 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         if (issueNow) {
             permitId = ++totals.permits;
         } else {
-            totals.feesHeld += uint128(fee);
+            totals.feesHeld += uint136(fee);
         }
         _totals = totals;
         ApplicationState memory s = ApplicationState({
@@ -487,7 +495,9 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
             permitId: 0,
             decidedAt: 0,
             status: ApplicationStatus.Pending,
-            checksBitmap: 0
+            checksBitmap: 0,
+            checkCount: t.checkCount,
+            validity: t.validity
         });
         ApplicationRecord storage a = _applications[applicationId];
         _applications[applicationId] = ApplicationRecord({
@@ -498,7 +508,7 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         });
         _applicationOfDocument[documentHash] = applicationId;
         emit ApplicationSubmitted(applicationId, msg.sender, typeId, 0, documentHash, fee);
-        if (issueNow) _issue(applicationId, a, s, msg.sender, permitId, t.validity);
+        if (issueNow) _issue(applicationId, a, s, msg.sender, permitId);
         // Interactions
         _pullFee(msg.sender, fee);
         if (issueNow && fee != 0) _ledger.deposit(fee, bytes32(permitId));
@@ -510,8 +520,7 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         uint256 applicationId,
         ApplicationRecord storage a,
         ApplicationState memory s,
-        address applicant,
-        uint256 validity
+        address applicant
     ) private {
         // Effects
         uint256 fee = a.fee;
@@ -519,11 +528,11 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         if (permitId == 0) {
             Totals memory totals = _totals;
             permitId = ++totals.permits;
-            totals.feesHeld -= uint128(fee);
+            totals.feesHeld -= uint136(fee);
             _totals = totals;
-            _issue(applicationId, a, s, applicant, permitId, validity);
+            _issue(applicationId, a, s, applicant, permitId);
         } else {
-            _completeRenewal(a, s, validity);
+            _completeRenewal(a, s);
         }
         // Interactions
         if (fee != 0) _ledger.deposit(fee, bytes32(permitId));
@@ -536,10 +545,9 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         ApplicationRecord storage a,
         ApplicationState memory s,
         address holder,
-        uint256 permitId,
-        uint256 validity
+        uint256 permitId
     ) private {
-        uint40 expiresAt = _extended(block.timestamp, validity);
+        uint40 expiresAt = _extended(block.timestamp, s.validity);
         _permits[permitId] = PermitRecord({
             holder: holder,
             expiresAt: expiresAt,
@@ -550,27 +558,23 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         s.status = ApplicationStatus.Approved;
         s.permitId = uint40(permitId);
         s.decidedAt = uint40(block.timestamp);
-        a.state = s;
+        _writeState(a, s);
         _mint(holder, permitId);
         emit PermitIssued(permitId, holder, s.typeId, applicationId, expiresAt);
     }
 
     /// @dev Extends the permit of an approved renewal application. The caller sends the fee to
     /// the ledger afterwards.
-    function _completeRenewal(
-        ApplicationRecord storage a,
-        ApplicationState memory s,
-        uint256 validity
-    ) private {
+    function _completeRenewal(ApplicationRecord storage a, ApplicationState memory s) private {
         uint256 permitId = s.permitId;
         PermitRecord storage p = _permitIn(permitId, ACTIVE_OR_EXPIRED);
-        uint40 expiresAt = _extended(p.expiresAt, validity);
+        uint40 expiresAt = _extended(p.expiresAt, s.validity);
         p.expiresAt = expiresAt;
         delete _pendingRenewal[permitId];
-        _totals.feesHeld -= uint128(a.fee);
+        _totals.feesHeld -= uint136(a.fee);
         s.status = ApplicationStatus.Approved;
         s.decidedAt = uint40(block.timestamp);
-        a.state = s;
+        _writeState(a, s);
         emit PermitRenewed(permitId, expiresAt);
     }
 
@@ -588,10 +592,10 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
             delete _pendingRenewal[s.permitId];
         }
         fee = a.fee;
-        _totals.feesHeld -= uint128(fee);
+        _totals.feesHeld -= uint136(fee);
         s.status = status;
         s.decidedAt = uint40(block.timestamp);
-        a.state = s;
+        _writeState(a, s);
     }
 
     /// @dev Sends a refund; if the token refuses the transfer (a blocklisted applicant), the
@@ -616,7 +620,10 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         if (received != fee) revert Permit_TransferShortfall(fee, received);
     }
 
-    /// @dev The caller must hold `checkRole` in the AccessManager, with no execution delay.
+    /// @dev The caller must hold `checkRole` in the AccessManager, with no execution delay. The
+    /// AccessManager's target closure (`isTargetClosed`) is deliberately not asked: checks follow
+    /// the registry's pause, which stops the issuing check and keeps rejections (refunds) open;
+    /// asking would cost every check a second call into the AccessManager (about 3,000 gas).
     function _requireCheckRole(uint64 checkRole) private view {
         (bool isMember, uint32 executionDelay) = IAccessManager(authority()).hasRole(checkRole, msg.sender);
         if (!isMember) revert Permit_MissingCheckRole(msg.sender, checkRole);
@@ -660,6 +667,12 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         uint256 expiresAt = (from > block.timestamp ? from : block.timestamp) + validity;
         if (expiresAt > MAX_EXPIRY) revert Permit_ExpiryOutOfRange(expiresAt, MAX_EXPIRY);
         return uint40(expiresAt);
+    }
+
+    /// @dev The one place an application's state slot is written (one store site keeps the
+    /// registry's code small).
+    function _writeState(ApplicationRecord storage a, ApplicationState memory s) private {
+        a.state = s;
     }
 
     /// @dev The bitmap with every check of a type passed.

@@ -31,12 +31,14 @@ abstract contract PermitToken is IPermitRegistry {
     }
 
     /// @inheritdoc IERC721
+    /// @dev Reverts with `ERC721InvalidOwner(address(0))` for the zero address.
     function balanceOf(address owner) external view returns (uint256) {
-        if (owner == address(0)) revert Permit_ZeroAddress();
+        if (owner == address(0)) revert ERC721InvalidOwner(address(0));
         return _balances[owner];
     }
 
     /// @inheritdoc IERC721
+    /// @dev Reverts with `ERC721NonexistentToken(tokenId)` for an unknown token.
     function ownerOf(uint256 tokenId) external view returns (address) {
         return _requireOwned(tokenId);
     }
@@ -106,6 +108,12 @@ abstract contract PermitToken is IPermitRegistry {
     /// @dev The holder of `tokenId`, or address(0) when it does not exist.
     function _holderOf(uint256 tokenId) internal view virtual returns (address);
 
+    /// @dev The holder of an existing token; reverts with `ERC721NonexistentToken` otherwise.
+    function _requireOwned(uint256 tokenId) internal view returns (address holder) {
+        holder = _holderOf(tokenId);
+        if (holder == address(0)) revert ERC721NonexistentToken(tokenId);
+    }
+
     /// @dev Counts a new token for `to` and emits the mint's `Transfer` and ERC-5192 `Locked`.
     /// The caller has written the token's record (its holder) already.
     function _mint(address to, uint256 tokenId) internal {
@@ -115,10 +123,5 @@ abstract contract PermitToken is IPermitRegistry {
         }
         emit Transfer(address(0), to, tokenId);
         emit Locked(tokenId);
-    }
-
-    function _requireOwned(uint256 tokenId) private view returns (address holder) {
-        holder = _holderOf(tokenId);
-        if (holder == address(0)) revert Permit_UnknownPermit(tokenId);
     }
 }

@@ -15,9 +15,9 @@ import {ProcurementLib as Lib} from "../libraries/ProcurementLib.sol";
 /// @notice Sealed-bid tenders, awards to the lowest revealed price, milestone payments on a
 /// quorum of inspectors, retention until the last milestone. See {IProcurementEscrow} for each
 /// function's rules and {ProcurementLib} for the records.
-/// @dev Invariants (tested in test/procurement/ProcurementEscrow.invariants.t.sol):
+/// @dev Invariants (1, 2 in test/procurement/ProcurementEscrow.invariants.t.sol, 3 in its .fuzz.t.sol):
 /// 1. token balance == sum over open tenders of maxPrice + sum over active agreements of
-///    (price - paid) + bonds held + totalOwed;
+///    (price - paid) + bonds held + totalOwed + surplus (tokens sent directly, until swept);
 /// 2. no milestone is paid without `quorum` distinct approvals in its round;
 /// 3. for every tender, what reached the contractor plus what returned to the line equals
 ///    maxPrice; nothing is paid twice.
@@ -28,6 +28,9 @@ import {ProcurementLib as Lib} from "../libraries/ProcurementLib.sol";
 contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
     using Lib for Lib.Tender;
+    using Lib for Lib.Bid;
+    using Lib for Lib.Agreement;
+    using Lib for Lib.Milestone;
 
     // ================================================================== constants
 
@@ -48,9 +51,14 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
     IBudgetLedger private immutable _ledger;
     IERC20 private immutable _token;
 
-    uint256 private _tenderCount;
-    uint256 private _agreementCount;
+    /// @dev One slot, non-zero from the first tender on: a bid's bond never pays for a fresh slot.
+    uint128 private _totalBonds;
+    uint64 private _tenderCount;
+    uint64 private _agreementCount;
     uint256 private _totalOwed;
+    /// @dev Every line the escrow ever committed on (one entry per line), for `surplus`.
+    bytes32[] private _lines;
+    mapping(bytes32 lineId => bool) private _lineUsed;
 
     mapping(uint256 tenderId => Lib.Tender) private _tenders;
     mapping(uint256 tenderId => mapping(uint256 index => MilestoneSpec)) private _specs;
@@ -58,8 +66,9 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
     mapping(uint256 agreementId => Lib.Agreement) private _agreements;
     mapping(uint256 agreementId => mapping(uint256 index => Lib.Milestone)) private _milestones;
     mapping(uint256 agreementId => mapping(uint256 index => bytes32 evidenceHash)) private _evidence;
-    mapping(uint256 agreementId => mapping(uint256 index => mapping(uint256 round => mapping(address inspector => bool))))
-        private _approved;
+    mapping(
+        uint256 agreementId => mapping(uint256 index => mapping(uint256 round => mapping(address inspector => bool)))
+    ) private _approved;
     mapping(address payee => uint256 amount) private _owed;
 
     // ================================================================== constructor
@@ -124,7 +133,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         tender.state = TenderStatus.Cancelled;
         emit TenderCancelled(tenderId, reasonHash);
         // Interactions
-        _ledger.returnFunds(tender.lineId, tender.maxPrice, Lib.ref(Lib.REF_TENDER, tenderId, 0));
+        _returnFunds(tender.lineId, tender.maxPrice, Lib.ref(Lib.REF_TENDER, tenderId, 0));
     }
 
     /// @inheritdoc IProcurementEscrow
@@ -140,7 +149,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         agreement.books = books;
         emit AgreementTerminated(agreementId, refund, reasonHash);
         // Interactions
-        if (refund > 0) _ledger.returnFunds(agreement.lineId, refund, Lib.ref(Lib.REF_TERMINATION, agreementId, 0));
+        _returnFunds(agreement.lineId, refund, Lib.ref(Lib.REF_TERMINATION, agreementId, 0));
     }
 
     // ================================================================== bidders
@@ -158,6 +167,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         if (bond > 0) {
             bid.bond = uint128(bond);
             tender.bondsHeld += uint128(bond);
+            _totalBonds += uint128(bond);
         }
         emit BidSubmitted(tenderId, msg.sender);
         // Interactions
@@ -188,6 +198,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         bid.bond = 0;
         bid.proposalHash = proposalHash;
         tender.bondsHeld -= bond;
+        _totalBonds -= bond;
         if (tender.bestBidder == address(0) || price < tender.bestPrice) {
             tender.bestBidder = msg.sender;
             tender.bestPrice = uint128(price);
@@ -208,6 +219,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         // Effects
         bid.bond = 0;
         tender.bondsHeld -= bond;
+        _totalBonds -= bond;
         emit BondReclaimed(tenderId, msg.sender, bond);
         // Interactions
         _payOrOwe(msg.sender, bond);
@@ -222,9 +234,10 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         tender.requireStatus(tenderId, Lib.bit(TenderStatus.Awardable));
         // Effects
         uint256 refund = tender.maxPrice;
-        uint256 forfeited = tender.bondsHeld;
+        uint128 forfeited = tender.bondsHeld;
         address winner = tender.bestBidder;
         tender.bondsHeld = 0;
+        _totalBonds -= forfeited;
         if (winner == address(0)) {
             tender.state = TenderStatus.Failed;
             emit TenderFailed(tenderId);
@@ -237,7 +250,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         if (forfeited > 0) emit BondsForfeited(tenderId, forfeited);
         // Interactions
         bytes32 ref = Lib.ref(Lib.REF_TENDER, tenderId, 0);
-        if (refund > 0) _ledger.returnFunds(tender.lineId, refund, ref);
+        _returnFunds(tender.lineId, refund, ref);
         if (forfeited > 0) _ledger.deposit(forfeited, ref);
     }
 
@@ -253,6 +266,16 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         emit OwedWithdrawn(msg.sender, to, amount);
         // Interactions
         _token.safeTransfer(to, amount);
+    }
+
+    /// @inheritdoc IProcurementEscrow
+    function sweepSurplus() external nonReentrant returns (uint256 amount) {
+        // Checks
+        amount = surplus();
+        if (amount == 0) revert Procurement_NoSurplus();
+        emit SurplusSwept(amount);
+        // Interactions
+        _ledger.deposit(amount, Lib.ref(Lib.REF_SURPLUS, 0, 0));
     }
 
     // ================================================================== contractor
@@ -333,21 +356,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
 
     /// @inheritdoc IProcurementEscrow
     function getTender(uint256 tenderId) external view returns (Tender memory) {
-        Lib.Tender storage tender = _existingTender(tenderId);
-        return
-            Tender({
-                lineId: tender.lineId,
-                specHash: tender.specHash,
-                maxPrice: tender.maxPrice,
-                bidBond: tender.bidBond,
-                bidDeadline: tender.bidDeadline,
-                revealDeadline: tender.revealDeadline,
-                retentionBps: tender.retentionBps,
-                quorum: tender.quorum,
-                milestoneCount: tender.milestoneCount,
-                status: tender.statusOf(),
-                agreementId: tender.agreementId
-            });
+        return _existingTender(tenderId).toView();
     }
 
     /// @inheritdoc IProcurementEscrow
@@ -359,18 +368,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
 
     /// @inheritdoc IProcurementEscrow
     function getBid(uint256 tenderId, address bidder) external view returns (Bid memory) {
-        TenderStatus status = _existingTender(tenderId).statusOf();
-        Lib.Bid storage bid = _bids[tenderId][bidder];
-        // Bonds still recorded after an award or a failure went to the ledger.
-        bool forfeited = status == TenderStatus.Awarded || status == TenderStatus.Failed;
-        return
-            Bid({
-                sealedBid: bid.sealedBid,
-                bond: forfeited ? 0 : bid.bond,
-                revealed: bid.price != 0,
-                price: bid.price,
-                proposalHash: bid.proposalHash
-            });
+        return _bids[tenderId][bidder].toView(_existingTender(tenderId).statusOf());
     }
 
     /// @inheritdoc IProcurementEscrow
@@ -381,19 +379,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
 
     /// @inheritdoc IProcurementEscrow
     function getAgreement(uint256 agreementId) external view returns (Agreement memory) {
-        Lib.Agreement storage agreement = _existingAgreement(agreementId);
-        Lib.Books memory books = agreement.books;
-        Lib.Parties memory parties = agreement.parties;
-        return
-            Agreement({
-                tenderId: parties.tenderId,
-                contractor: parties.contractor,
-                price: agreement.price,
-                status: books.status,
-                paid: books.paid,
-                retentionHeld: books.retentionHeld,
-                milestoneCount: parties.milestoneCount
-            });
+        return _existingAgreement(agreementId).toView();
     }
 
     /// @inheritdoc IProcurementEscrow
@@ -402,14 +388,11 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         Lib.Parties memory parties = agreement.parties;
         Lib.Milestone memory milestone = _milestoneAt(agreementId, index, parties.milestoneCount);
         return
-            Milestone({
-                amount: milestone.amount,
-                dueAt: milestone.dueAt,
-                descriptionHash: _specs[parties.tenderId][index].descriptionHash,
-                status: Lib.viewStatus(milestone.status, agreement.books.status),
-                approvals: milestone.approvals,
-                evidenceHash: _evidence[agreementId][index]
-            });
+            milestone.toView(
+                agreement.books.status,
+                _specs[parties.tenderId][index].descriptionHash,
+                _evidence[agreementId][index]
+            );
     }
 
     /// @inheritdoc IProcurementEscrow
@@ -429,15 +412,18 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
     }
 
     /// @inheritdoc IProcurementEscrow
-    function sealOf(
-        uint256 tenderId,
-        address bidder,
-        uint256 price,
-        bytes32 proposalHash,
-        bytes32 salt
-    ) external view returns (bytes32) {
-        return Lib.seal(tenderId, bidder, price, proposalHash, salt);
+    function totalBondsHeld() external view returns (uint256) {
+        return _totalBonds;
     }
+
+    /// @inheritdoc IProcurementEscrow
+    function surplus() public view returns (uint256) {
+        uint256 held = uint256(_totalBonds) + _totalOwed;
+        for (uint256 i = 0; i < _lines.length; ++i) held += _ledger.committedBy(_lines[i], address(this));
+        uint256 balance = _token.balanceOf(address(this));
+        return balance > held ? balance - held : 0;
+    }
+
 
     /// @inheritdoc IProcurementEscrow
     function tenderCount() external view returns (uint256) {
@@ -481,6 +467,10 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         tender.quorum = terms.quorum;
         tender.milestoneCount = uint8(milestones.length);
         tender.state = TenderStatus.Bidding;
+        if (!_lineUsed[terms.lineId]) {
+            _lineUsed[terms.lineId] = true;
+            _lines.push(terms.lineId);
+        }
         for (uint256 i = 0; i < milestones.length; ++i) {
             _specs[tenderId][i] = milestones[i];
         }
@@ -583,6 +573,11 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         _owed[payee] = owed;
         _totalOwed += amount;
         emit PaymentDeferred(payee, amount, owed);
+    }
+
+    /// @dev Returns `amount` (if any) of the escrow's commitment on the line to the ledger.
+    function _returnFunds(bytes32 lineId, uint256 amount, bytes32 ref) private {
+        if (amount > 0) _ledger.returnFunds(lineId, amount, ref);
     }
 
     /// @dev Pulls `amount` from `from` and refuses tokens that arrive short.

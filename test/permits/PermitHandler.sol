@@ -7,10 +7,12 @@ import {IPermitRegistry} from "../../contracts/interfaces/IPermitRegistry.sol";
 import {PermitRegistry} from "../../contracts/permits/PermitRegistry.sol";
 import {TestStablecoin} from "../../contracts/token/TestStablecoin.sol";
 
-/// @notice Invariant handler of the PermitRegistry: citizens apply, withdraw and renew; agencies
-/// record checks; the permit officer suspends, reinstates, revokes and (de)activates types; time
-/// passes. Every call it makes must succeed, so it only picks actions the rules allow. Ghost
-/// variables keep what the registry must hold and what the ledger must have received.
+/// @notice Invariant handler of the PermitRegistry: citizens apply (with new documents and with
+/// documents used before), withdraw and renew; agencies record checks; the permit officer
+/// suspends, reinstates, revokes and (de)activates types; time passes. Every call it makes must
+/// succeed, so it only picks actions the rules allow, except a reused document that is still
+/// taken, whose refusal it asserts. Ghost variables keep what the registry must hold, what the
+/// ledger must have received, which checks passed and which application holds each document.
 contract PermitHandler is Test {
     uint256 internal constant TYPE_COUNT = 4;
 
@@ -29,10 +31,15 @@ contract PermitHandler is Test {
     mapping(uint256 permitId => address holder) public holderAtMint;
     /// @notice True once the permit was revoked.
     mapping(uint256 permitId => bool) public revokedEver;
+    /// @notice Passing checks the handler recorded on each application.
+    mapping(uint256 applicationId => uint256 count) public ghostChecksPassed;
+    /// @notice The application that holds each document (pending or issued), 0 once freed.
+    mapping(bytes32 documentHash => uint256 applicationId) public ghostHolderOf;
     /// @notice How many times each action ran (for the run summary).
     mapping(bytes32 action => uint256 count) public calls;
 
     uint256[] internal pendingIds;
+    bytes32[] internal usedDocuments;
     uint256 internal documentNonce;
 
     constructor(PermitRegistry registry_, TestStablecoin stable_, address officer_, address[3] memory agencies) {
@@ -63,25 +70,39 @@ contract PermitHandler is Test {
     // ================================================================== citizens
 
     function submit(uint256 citizenSeed, uint256 typeSeed) external {
-        address citizen = citizens[citizenSeed % 3];
         uint256 typeId = bound(typeSeed, 1, TYPE_COUNT);
-        IPermitRegistry.PermitType memory t = registry.getPermitType(typeId);
-        if (!t.active) return;
+        if (!registry.getPermitType(typeId).active) return;
         bytes32 documentHash = keccak256(abi.encode("document", ++documentNonce));
-        stable.mint(citizen, t.fee);
-        vm.startPrank(citizen);
-        stable.approve(address(registry), t.fee);
-        uint256 applicationId = registry.submitApplication(typeId, documentHash);
-        vm.stopPrank();
-        if (t.checkRoles.length == 0) {
-            uint256 permitId = registry.getApplication(applicationId).permitId;
-            holderAtMint[permitId] = citizen;
-            ghostDeposited += t.fee;
-        } else {
-            pendingIds.push(applicationId);
-            ghostFeesPending += t.fee;
-        }
+        usedDocuments.push(documentHash);
+        _submit(citizens[citizenSeed % 3], typeId, documentHash);
         ++calls["submit"];
+    }
+
+    /// @notice Applies with a document used before: refused with Permit_DocumentInUse while a
+    /// pending application or a permit (revoked included) holds it, accepted once it was freed.
+    function resubmit(uint256 citizenSeed, uint256 typeSeed, uint256 documentSeed) external {
+        if (usedDocuments.length == 0) return;
+        uint256 typeId = bound(typeSeed, 1, TYPE_COUNT);
+        if (!registry.getPermitType(typeId).active) return;
+        bytes32 documentHash = usedDocuments[documentSeed % usedDocuments.length];
+        address citizen = citizens[citizenSeed % 3];
+        uint256 holder = ghostHolderOf[documentHash];
+        if (holder == 0) {
+            _submit(citizen, typeId, documentHash);
+            ++calls["resubmit freed"];
+            return;
+        }
+        vm.prank(citizen);
+        try registry.submitApplication(typeId, documentHash) returns (uint256) {
+            assertTrue(false, "a taken document was accepted");
+        } catch (bytes memory reason) {
+            assertEq(
+                reason,
+                abi.encodeWithSelector(IPermitRegistry.Permit_DocumentInUse.selector, documentHash, holder),
+                "refused with the holding application"
+            );
+        }
+        ++calls["resubmit taken"];
     }
 
     function withdraw(uint256 applicationSeed) external {
@@ -91,6 +112,7 @@ contract PermitHandler is Test {
         vm.prank(a.applicant);
         registry.withdrawApplication(applicationId);
         ghostFeesPending -= a.fee;
+        _freeDocument(a);
         ++calls["withdraw"];
     }
 
@@ -142,8 +164,10 @@ contract PermitHandler is Test {
         }
         vm.prank(agencyOf[role]);
         registry.recordCheck(applicationId, role, passed, keccak256(abi.encode(applicationId, role)));
+        if (passed) ++ghostChecksPassed[applicationId];
         if (!passed) {
             ghostFeesPending -= a.fee;
+            _freeDocument(a);
             ++calls["reject"];
         } else if (last) {
             ghostFeesPending -= a.fee;
@@ -206,7 +230,41 @@ contract PermitHandler is Test {
         return citizens[index % 3];
     }
 
+    /// @notice How many documents the handler applied with.
+    function usedDocumentCount() external view returns (uint256) {
+        return usedDocuments.length;
+    }
+
+    /// @notice The document number `index`.
+    function usedDocumentAt(uint256 index) external view returns (bytes32) {
+        return usedDocuments[index];
+    }
+
     // ================================================================== helpers
+
+    /// @dev Funds `citizen` and applies; records the application in the ghosts.
+    function _submit(address citizen, uint256 typeId, bytes32 documentHash) internal {
+        IPermitRegistry.PermitType memory t = registry.getPermitType(typeId);
+        stable.mint(citizen, t.fee);
+        vm.startPrank(citizen);
+        stable.approve(address(registry), t.fee);
+        uint256 applicationId = registry.submitApplication(typeId, documentHash);
+        vm.stopPrank();
+        ghostHolderOf[documentHash] = applicationId;
+        if (t.checkRoles.length == 0) {
+            uint256 permitId = registry.getApplication(applicationId).permitId;
+            holderAtMint[permitId] = citizen;
+            ghostDeposited += t.fee;
+        } else {
+            pendingIds.push(applicationId);
+            ghostFeesPending += t.fee;
+        }
+    }
+
+    /// @dev A closed new application frees its document; a renewal never held one.
+    function _freeDocument(IPermitRegistry.Application memory a) internal {
+        if (a.permitId == 0) ghostHolderOf[a.documentHash] = 0;
+    }
 
     /// @dev A pending application chosen by `seed` (closed ones are dropped from the list).
     function _pickPending(uint256 seed) internal returns (bool found, uint256 applicationId) {

@@ -252,6 +252,41 @@ describe("PermitRegistry: applications", function () {
     });
   });
 
+  describe("submitApplicationWithPermit: refusals", function () {
+    it("refuses an inactive type and document hash 0 before touching the signature", async function () {
+      const suite = await networkHelpers.loadFixture(typedSuite);
+      const { registry, token, alice, typeId } = suite;
+      await token.mint(alice.address, FEE);
+      const deadline = BigInt(await networkHelpers.time.latest()) + 3600n;
+      const sig = await signPermit(suite, alice, FEE, deadline);
+      await expect(
+        registry.connect(alice).submitApplicationWithPermit(typeId, ZeroHash, deadline, sig.v, sig.r, sig.s),
+      ).to.be.revertedWithCustomError(registry, "Permit_ZeroDocumentHash");
+      await registry.connect(suite.permitOfficer).setPermitTypeActive(typeId, false);
+      await expect(registry.connect(alice).submitApplicationWithPermit(typeId, doc("d"), deadline, sig.v, sig.r, sig.s))
+        .to.be.revertedWithCustomError(registry, "Permit_TypeInactive")
+        .withArgs(typeId);
+      // nothing was used: the signature still works once the type is active again
+      expect(await token.nonces(alice.address)).to.equal(0n);
+      await registry.connect(suite.permitOfficer).setPermitTypeActive(typeId, true);
+      await expect(
+        registry.connect(alice).submitApplicationWithPermit(typeId, doc("d"), deadline, sig.v, sig.r, sig.s),
+      ).to.emit(registry, "ApplicationSubmitted");
+    });
+
+    it("refuses an expired signature without an allowance", async function () {
+      const suite = await networkHelpers.loadFixture(typedSuite);
+      const { registry, token, alice, typeId } = suite;
+      await token.mint(alice.address, FEE);
+      const deadline = BigInt(await networkHelpers.time.latest()) + 60n;
+      const sig = await signPermit(suite, alice, FEE, deadline);
+      await networkHelpers.time.increase(120n);
+      await expect(registry.connect(alice).submitApplicationWithPermit(typeId, doc("d"), deadline, sig.v, sig.r, sig.s))
+        .to.be.revertedWithCustomError(registry, "Permit_InsufficientAllowance")
+        .withArgs(0n, FEE);
+    });
+  });
+
   describe("withdrawApplication", function () {
     it("refunds the applicant and emits ApplicationWithdrawn", async function () {
       const suite = await networkHelpers.loadFixture(typedSuite);

@@ -121,6 +121,47 @@ contract PermitRegistryFuzzTest is PermitBase {
         registry.recordCheck(applicationId, ZONING, true, "");
     }
 
+    /// @dev An immediate renewal whose new expiry would pass 2^40 - 1 is refused with the value,
+    /// and changes nothing.
+    function testFuzz_renewExpiryOutOfRange(uint64 validity, uint256 now_) public {
+        validity = uint64(bound(validity, 1, MAX_VALIDITY));
+        uint256 typeId = _defineType(1e6, validity, _twoChecks(), false);
+        _passAll(_apply(alice, typeId, keccak256("deed")));
+        uint256 expiresAt = registry.getPermit(1).expiresAt;
+        now_ = bound(now_, MAX_EXPIRY - validity + 1, MAX_EXPIRY);
+        vm.warp(now_);
+        stable.mint(alice, 1e6);
+        vm.startPrank(alice);
+        stable.approve(address(registry), 1e6);
+        vm.expectRevert(
+            abi.encodeWithSelector(IPermitRegistry.Permit_ExpiryOutOfRange.selector, now_ + validity, MAX_EXPIRY)
+        );
+        registry.renew(1);
+        vm.stopPrank();
+        assertEq(registry.getPermit(1).expiresAt, expiresAt);
+        assertEq(stable.balanceOf(alice), 1e6);
+    }
+
+    /// @dev Any fee: a rejection or a withdrawal refunds exactly the fee paid, and the registry
+    /// keeps nothing.
+    function testFuzz_refundsReturnTheFee(uint256 fee, bool reject) public {
+        fee = bound(fee, 0, MAX_FEE);
+        uint256 typeId = _defineType(fee, 30 days, _twoChecks(), false);
+        uint256 applicationId = _apply(alice, typeId, keccak256("deed"));
+        assertEq(stable.balanceOf(alice), 0);
+        if (reject) {
+            vm.prank(zoningInspector);
+            registry.recordCheck(applicationId, ZONING, false, "no");
+        } else {
+            vm.prank(alice);
+            registry.withdrawApplication(applicationId);
+        }
+        assertEq(stable.balanceOf(alice), fee);
+        assertEq(stable.balanceOf(address(registry)), 0);
+        assertEq(registry.feesHeld(), 0);
+        assertEq(registry.applicationOfDocument(keccak256("deed")), 0);
+    }
+
     /// @dev Validity outside 1 ... 1000 years and fees above 2^96 - 1 are refused.
     function testFuzz_invalidValidityAndFee(uint64 validity, uint256 fee) public {
         vm.assume(validity == 0 || validity > MAX_VALIDITY);

@@ -1,7 +1,9 @@
 /**
  * Gas of the PermitRegistry's hot paths, from transaction receipts (whole transactions: 21,000
  * intrinsic gas and calldata included). The issuing check is held to 0.60x one Ethereum
- * Attestation Service `attest` on this chain (249,568 gas), the benchmark's anchor.
+ * Attestation Service `attest` on this chain (249,568 gas), the benchmark's anchor, and to the
+ * figures measured when its storage layout was settled (docs/permits.md, "Gas"): a change that
+ * makes the issuing check dearer must raise these ceilings on purpose.
  */
 import { expect } from "chai";
 import { network } from "hardhat";
@@ -12,6 +14,10 @@ const { ethers, networkHelpers } = await network.create();
 
 const EAS_ATTEST_GAS = 249_568n;
 const ISSUE_BUDGET = (EAS_ATTEST_GAS * 60n) / 100n; // 149,740
+/** The issuing check, fresh holder, not the deployment's first permit. */
+const ISSUE_CEILING = 125_038n;
+/** The issuing check of a deployment's first permit (the ledger's balance slot starts at zero). */
+const FIRST_ISSUE_CEILING = 142_138n;
 
 async function gasOf(tx: Promise<{ wait(): Promise<{ gasUsed: bigint } | null> }>): Promise<bigint> {
   const receipt = await (await tx).wait();
@@ -30,12 +36,18 @@ async function warmSuite(): Promise<PermitSuite & { typeId: bigint; recheckTypeI
   return { ...suite, typeId, recheckTypeId };
 }
 
+/** A new deployment with one type: the measured permit is the registry's and the ledger's first. */
+async function freshSuite(): Promise<PermitSuite & { typeId: bigint }> {
+  const suite = await deployPermitSuite(ethers);
+  return { ...suite, typeId: await defineType(suite) };
+}
+
 describe("PermitRegistry gas", function () {
   const report: Record<string, bigint> = {};
 
   after(function () {
     console.log("      PermitRegistry gas (whole transactions):");
-    for (const [what, gas] of Object.entries(report)) console.log(`        ${what.padEnd(44)} ${gas}`);
+    for (const [what, gas] of Object.entries(report)) console.log(`        ${what.padEnd(52)} ${gas}`);
   });
 
   it("issues a permit (last passing check, fresh holder, fee > 0) within 0.60x an EAS attest", async function () {
@@ -52,6 +64,19 @@ describe("PermitRegistry gas", function () {
     report["recordCheck, issuing (fresh holder)"] = issuing;
     expect(await registry.ownerOf(2n)).to.equal(suite.alice.address);
     expect(issuing).to.be.lessThanOrEqual(ISSUE_BUDGET);
+    expect(issuing).to.be.lessThanOrEqual(ISSUE_CEILING);
+  });
+
+  it("issues the first permit of a fresh deployment (the ledger's first fee) within 0.60x too", async function () {
+    const suite = await networkHelpers.loadFixture(freshSuite);
+    await fund(suite, suite.alice);
+    await suite.registry.connect(suite.alice).submitApplication(suite.typeId, doc("first deed"));
+    await suite.registry.connect(suite.fireInspector).recordCheck(1n, FIRE, true, doc("fire ok"));
+    const issuing = await gasOf(suite.registry.connect(suite.zoningInspector).recordCheck(1n, ZONING, true, doc("ok")));
+    report["recordCheck, issuing (first permit, fresh ledger)"] = issuing;
+    expect(await suite.registry.ownerOf(1n)).to.equal(suite.alice.address);
+    expect(issuing).to.be.lessThanOrEqual(ISSUE_BUDGET);
+    expect(issuing).to.be.lessThanOrEqual(FIRST_ISSUE_CEILING);
   });
 
   it("renews at once and through a recheck application", async function () {

@@ -8,9 +8,12 @@ import {PermitHandler} from "./PermitHandler.sol";
 /// @notice Invariants of the PermitRegistry, in plain words:
 /// 1. the registry holds exactly the fees of pending applications: feesHeld() == the sum of
 ///    their fees == its token balance; every other fee went to the ledger;
-/// 2. no permit exists without all its checks passed (and no application was approved without);
+/// 2. no permit exists without all its checks passed (and no application was approved without),
+///    counted from the checks the agencies actually recorded;
 /// 3. a revoked permit is never valid again;
-/// 4. a permit's owner never changes after mint, and balances count every permit once.
+/// 4. a permit's owner never changes after mint, and balances count every permit once;
+/// 5. a document backs at most one pending application or permit (a revoked permit included);
+///    a rejected or withdrawn application frees it.
 contract PermitRegistryInvariantTest is PermitBase {
     uint64 internal constant HEALTH = 102;
 
@@ -23,7 +26,7 @@ contract PermitRegistryInvariantTest is PermitBase {
         manager.grantRole(HEALTH, healthInspector, 0);
         handler = new PermitHandler(registry, stable, permitOfficer, [fireInspector, zoningInspector, healthInspector]);
         targetContract(address(handler));
-        bytes4[] memory actions = new bytes4[](9);
+        bytes4[] memory actions = new bytes4[](10);
         actions[0] = PermitHandler.submit.selector;
         actions[1] = PermitHandler.withdraw.selector;
         actions[2] = PermitHandler.renew.selector;
@@ -33,6 +36,7 @@ contract PermitRegistryInvariantTest is PermitBase {
         actions[6] = PermitHandler.revoke.selector;
         actions[7] = PermitHandler.setTypeActive.selector;
         actions[8] = PermitHandler.warp.selector;
+        actions[9] = PermitHandler.resubmit.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: actions}));
     }
 
@@ -55,12 +59,16 @@ contract PermitRegistryInvariantTest is PermitBase {
             IPermitRegistry.Application memory origin = registry.getApplication(registry.getPermit(permitId).applicationId);
             assertEq(uint8(origin.status), uint8(IPermitRegistry.ApplicationStatus.Approved));
             assertEq(origin.permitId, permitId);
-            assertEq(origin.checksPassed, registry.getPermitType(origin.typeId).checkRoles.length);
+            uint256 checkCount = registry.getPermitType(origin.typeId).checkRoles.length;
+            assertEq(origin.checksPassed, checkCount);
+            assertEq(handler.ghostChecksPassed(registry.getPermit(permitId).applicationId), checkCount, "recorded passes");
         }
         for (uint256 id = 1; id <= applications; ++id) {
             IPermitRegistry.Application memory a = registry.getApplication(id);
             if (a.status == IPermitRegistry.ApplicationStatus.Approved) {
-                assertEq(a.checksPassed, registry.getPermitType(a.typeId).checkRoles.length, "approved with all checks");
+                uint256 checkCount = registry.getPermitType(a.typeId).checkRoles.length;
+                assertEq(a.checksPassed, checkCount, "approved with all checks");
+                assertEq(handler.ghostChecksPassed(id), checkCount, "approved with all recorded passes");
                 assertGt(a.permitId, 0);
             }
         }
@@ -85,5 +93,26 @@ contract PermitRegistryInvariantTest is PermitBase {
         uint256 balances;
         for (uint256 i = 0; i < 3; ++i) balances += registry.balanceOf(handler.citizenAt(i));
         assertEq(balances, permits, "balances count every permit once");
+    }
+
+    function invariant_documentBacksOneApplicationOrPermit() public view {
+        uint256 documents = handler.usedDocumentCount();
+        for (uint256 i = 0; i < documents; ++i) {
+            bytes32 documentHash = handler.usedDocumentAt(i);
+            uint256 holder = handler.ghostHolderOf(documentHash);
+            assertEq(registry.applicationOfDocument(documentHash), holder, "holding application");
+            if (holder == 0) {
+                assertEq(registry.permitOfDocument(documentHash), 0, "a freed document has no permit");
+                continue;
+            }
+            IPermitRegistry.Application memory a = registry.getApplication(holder);
+            assertEq(a.documentHash, documentHash);
+            if (a.status == IPermitRegistry.ApplicationStatus.Approved) {
+                assertEq(registry.permitOfDocument(documentHash), a.permitId, "the permit of the document");
+            } else {
+                assertEq(uint8(a.status), uint8(IPermitRegistry.ApplicationStatus.Pending), "held only while pending");
+                assertEq(registry.permitOfDocument(documentHash), 0, "no permit while pending");
+            }
+        }
     }
 }

@@ -12,10 +12,12 @@ import {
   YEAR,
   ZONING,
   apply,
+  defineType,
   deployPermitSuite,
   doc,
   fund,
   issueOne,
+  passAll,
   type PermitSuite,
 } from "./fixture.js";
 
@@ -125,6 +127,44 @@ describe("PermitRegistry: pause", function () {
         registry,
         "ApplicationRejected",
       );
+    });
+  });
+
+  describe("a closed target (AccessManager setTargetClosed)", function () {
+    it("retiring a registry (pause, then close) stops issuing and every restricted function; refunds go on", async function () {
+      const suite = await networkHelpers.loadFixture(pausedSuite);
+      const { registry, manager, token, bob, guardian, permitOfficer, zoningInspector, typeId } = suite;
+      await manager.setTargetClosed(await registry.getAddress(), true);
+      expect(await manager.isTargetClosed(await registry.getAddress())).to.equal(true);
+      await expect(registry.connect(guardian).unpause())
+        .to.be.revertedWithCustomError(registry, "AccessManagedUnauthorized")
+        .withArgs(guardian.address);
+      await expect(registry.connect(permitOfficer).setPermitTypeActive(typeId, false))
+        .to.be.revertedWithCustomError(registry, "AccessManagedUnauthorized")
+        .withArgs(permitOfficer.address);
+      await expect(registry.connect(permitOfficer).revoke(1n, doc("r")))
+        .to.be.revertedWithCustomError(registry, "AccessManagedUnauthorized")
+        .withArgs(permitOfficer.address);
+      // the issuing check follows the pause
+      await expect(
+        registry.connect(zoningInspector).recordCheck(2n, ZONING, true, ZeroHash),
+      ).to.be.revertedWithCustomError(registry, "EnforcedPause");
+      // a failing check still rejects and refunds; a withdrawal still refunds
+      const reject = registry.connect(zoningInspector).recordCheck(2n, ZONING, false, doc("closed"));
+      await expect(reject).to.emit(registry, "ApplicationRejected").withArgs(2n, ZONING);
+      await expect(reject).to.changeTokenBalance(ethers, token, bob, FEE);
+      await expect(registry.connect(bob).withdrawApplication(3n)).to.changeTokenBalance(ethers, token, bob, FEE);
+      expect(await registry.feesHeld()).to.equal(0n);
+    });
+
+    it("does not stop the checks of an unpaused registry: they ask hasRole only", async function () {
+      const suite = await deployPermitSuite(ethers);
+      const { registry, manager, alice } = suite;
+      const typeId = await defineType(suite);
+      await apply(suite, alice, typeId, doc("d"));
+      await manager.setTargetClosed(await registry.getAddress(), true);
+      await passAll(suite, 1n);
+      expect(await registry.ownerOf(1n)).to.equal(alice.address);
     });
   });
 });

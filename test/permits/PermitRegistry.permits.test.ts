@@ -131,12 +131,23 @@ describe("PermitRegistry: permits", function () {
       expect(await registry.ownerOf(permitId)).to.equal(alice.address);
     });
 
-    it("reverts on unknown tokens and the zero owner", async function () {
+    it("reverts on unknown tokens and the zero owner with the ERC-6093 errors", async function () {
       const { registry } = await networkHelpers.loadFixture(issuedSuite);
-      for (const call of [registry.ownerOf(9n), registry.getApproved(9n), registry.locked(9n), registry.tokenURI(9n)]) {
-        await expect(call).to.be.revertedWithCustomError(registry, "Permit_UnknownPermit").withArgs(9n);
+      for (const tokenId of [0n, 2n, 9n]) {
+        for (const call of [
+          registry.ownerOf(tokenId),
+          registry.getApproved(tokenId),
+          registry.locked(tokenId),
+          registry.tokenURI(tokenId),
+        ]) {
+          await expect(call).to.be.revertedWithCustomError(registry, "ERC721NonexistentToken").withArgs(tokenId);
+        }
       }
-      await expect(registry.balanceOf(ZeroAddress)).to.be.revertedWithCustomError(registry, "Permit_ZeroAddress");
+      await expect(registry.balanceOf(ZeroAddress))
+        .to.be.revertedWithCustomError(registry, "ERC721InvalidOwner")
+        .withArgs(ZeroAddress);
+      // the registry's own view keeps its error
+      await expect(registry.getPermit(9n)).to.be.revertedWithCustomError(registry, "Permit_UnknownPermit").withArgs(9n);
     });
 
     it("supports ERC-165, ERC-721, ERC-721 Metadata and ERC-5192 only", async function () {
@@ -176,7 +187,24 @@ describe("PermitRegistry: permits", function () {
       await networkHelpers.time.increase(2n * YEAR);
       const meta = decodeTokenURI(await suite.registry.tokenURI(permitId));
       expect(meta.name).to.equal('Sign "A"\\B #1');
+      expect(meta.attributes[0].value).to.equal('Sign "A"\\B');
       expect(meta.attributes[1].value).to.equal("Expired");
+    });
+
+    it("stays valid JSON with control characters and multi-byte UTF-8 in the type name", async function () {
+      const suite = await deployPermitSuite(ethers);
+      const names = ["Line\nbreak\ttab\r\b\f", "\u0000\u0001\u001f\u007f end", "Baugenehmigung Zürich – 許可 🏗"];
+      for (const [i, name] of names.entries()) {
+        const { permitId } = await issueOne(suite, { name });
+        const uri = await suite.registry.tokenURI(permitId);
+        const json = Buffer.from(uri.slice("data:application/json;base64,".length), "base64").toString("utf8");
+        // no raw control character reaches the JSON text
+        const raw = [...json].filter((c) => c.charCodeAt(0) < 0x20);
+        expect(raw, `raw control characters in ${JSON.stringify(json)}`).to.deep.equal([]);
+        const meta = JSON.parse(json) as Metadata;
+        expect(meta.name).to.equal(`${name} #${i + 1}`);
+        expect(meta.attributes[0]).to.deep.equal({ trait_type: "Type", value: name });
+      }
     });
   });
 });

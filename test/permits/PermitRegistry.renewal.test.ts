@@ -88,6 +88,21 @@ describe("PermitRegistry: renewal", function () {
       expect(await registry.permitStatus(permitId)).to.equal(PermitStatus.Expired);
     });
 
+    it("renews twice in a row: each renewal adds the validity to the last expiry", async function () {
+      const suite = await networkHelpers.loadFixture(issuedSuite);
+      const { registry, ledger, alice, permitId } = suite;
+      const before = (await registry.getPermit(permitId)).expiresAt;
+      await fund(suite, alice, 2n * FEE);
+      await expect(registry.connect(alice).renew(permitId))
+        .to.emit(registry, "PermitRenewed")
+        .withArgs(permitId, before + YEAR);
+      await expect(registry.connect(alice).renew(permitId))
+        .to.emit(registry, "PermitRenewed")
+        .withArgs(permitId, before + 2n * YEAR);
+      expect(await registry.pendingRenewalOf(permitId)).to.equal(0n);
+      expect(await ledger.unallocated()).to.equal(3n * FEE); // issue + two renewals
+    });
+
     it("renews a free type without tokens", async function () {
       const suite = await deployPermitSuite(ethers);
       const { permitId } = await issueOne(suite, { fee: 0n });
@@ -177,14 +192,54 @@ describe("PermitRegistry: renewal", function () {
 
     it("a withdrawn renewal refunds and frees the renewal slot, not the document", async function () {
       const suite = await networkHelpers.loadFixture(recheckSuite);
-      const { registry, alice, permitId, documentHash } = suite;
+      const { registry, token, alice, bob, permitId, documentHash, typeId } = suite;
+      const before = await registry.getPermit(permitId);
       await fund(suite, alice);
       await registry.connect(alice).renew(permitId);
-      await expect(registry.connect(alice).withdrawApplication(2n))
-        .to.emit(registry, "ApplicationWithdrawn")
-        .withArgs(2n);
+      await registry.connect(suite.fireInspector).recordCheck(2n, FIRE, true, ZeroHash);
+      await expect(registry.connect(bob).withdrawApplication(2n))
+        .to.be.revertedWithCustomError(registry, "Permit_NotApplicant")
+        .withArgs(2n, bob.address);
+      const tx = registry.connect(alice).withdrawApplication(2n);
+      await expect(tx).to.emit(registry, "ApplicationWithdrawn").withArgs(2n);
+      await expect(tx).to.changeTokenBalances(ethers, token, [alice, registry], [FEE, -FEE]);
+      expect((await registry.getApplication(2n)).status).to.equal(AppStatus.Withdrawn);
+      expect(await registry.feesHeld()).to.equal(0n);
       expect(await registry.pendingRenewalOf(permitId)).to.equal(0n);
+      expect(await registry.getPermit(permitId)).to.deep.equal(before);
+      // the permit keeps its document: nobody else may apply with it
       expect(await registry.applicationOfDocument(documentHash)).to.equal(1n);
+      await fund(suite, bob);
+      await expect(registry.connect(bob).submitApplication(typeId, documentHash))
+        .to.be.revertedWithCustomError(registry, "Permit_DocumentInUse")
+        .withArgs(documentHash, 1n);
+    });
+
+    it("a pending renewal of a deactivated type still completes", async function () {
+      const suite = await networkHelpers.loadFixture(recheckSuite);
+      const { registry, alice, permitId, typeId } = suite;
+      const expiresAt = (await registry.getPermit(permitId)).expiresAt;
+      await fund(suite, alice);
+      await registry.connect(alice).renew(permitId);
+      await registry.connect(suite.permitOfficer).setPermitTypeActive(typeId, false);
+      await registry.connect(suite.fireInspector).recordCheck(2n, FIRE, true, ZeroHash);
+      await expect(registry.connect(suite.zoningInspector).recordCheck(2n, ZONING, true, ZeroHash))
+        .to.emit(registry, "PermitRenewed")
+        .withArgs(permitId, expiresAt + YEAR);
+    });
+
+    it("a failing recheck of a suspended or revoked permit still rejects and refunds", async function () {
+      const suite = await networkHelpers.loadFixture(recheckSuite);
+      const { registry, token, alice, permitId, permitOfficer } = suite;
+      await fund(suite, alice);
+      await registry.connect(alice).renew(permitId);
+      await registry.connect(permitOfficer).suspend(permitId, doc("inspection"));
+      await registry.connect(permitOfficer).revoke(permitId, doc("fraud"));
+      const tx = registry.connect(suite.zoningInspector).recordCheck(2n, ZONING, false, doc("no"));
+      await expect(tx).to.emit(registry, "ApplicationRejected").withArgs(2n, ZONING);
+      await expect(tx).to.changeTokenBalances(ethers, token, [alice, registry], [FEE, -FEE]);
+      expect(await registry.pendingRenewalOf(permitId)).to.equal(0n);
+      expect(await registry.permitStatus(permitId)).to.equal(PermitStatus.Revoked);
     });
 
     it("refuses a second renewal while one is pending", async function () {

@@ -95,6 +95,18 @@ describe("PermitRegistry: token matrix", function () {
       expect(await token.balanceOf(await ledger.getAddress())).to.equal(2n * FEE);
       expect(await token.balanceOf(await registry.getAddress())).to.equal(0n);
     });
+
+    it("submitApplicationWithPermit falls back to the allowance on a token without ERC-2612", async function () {
+      const suite = await networkHelpers.loadFixture(usdtSuite);
+      const { registry, alice, typeId } = suite;
+      await fund(suite, alice);
+      await expect(registry.connect(alice).submitApplicationWithPermit(typeId, doc("a"), 0n, 0, ZeroHash, ZeroHash))
+        .to.emit(registry, "ApplicationSubmitted")
+        .withArgs(1n, alice.address, typeId, 0n, doc("a"), FEE);
+      await expect(registry.connect(suite.bob).submitApplicationWithPermit(typeId, doc("b"), 0n, 0, ZeroHash, ZeroHash))
+        .to.be.revertedWithCustomError(registry, "Permit_InsufficientAllowance")
+        .withArgs(0n, FEE);
+    });
   });
 
   describe("fee-on-transfer token", function () {
@@ -161,6 +173,42 @@ describe("PermitRegistry: token matrix", function () {
       expect(await rtoken.balanceOf(await suite.ledger.getAddress())).to.equal(FEE);
       expect(await registry.feesHeld()).to.equal(FEE);
     });
+
+    it("cannot withdraw in the middle of a submission: re-entry from the fee pull is refused", async function () {
+      const suite = await networkHelpers.loadFixture(reentrantSuite);
+      const { registry, rtoken, alice, typeId } = suite;
+      await rtoken.mint(alice.address, FEE);
+      await rtoken.connect(alice).approve(await registry.getAddress(), FEE);
+      // application 1 is the token's own: only the guard stands between it and a withdrawal
+      await rtoken.arm(await registry.getAddress(), registry.interface.encodeFunctionData("withdrawApplication", [1n]));
+      await expect(registry.connect(alice).submitApplication(typeId, doc("alice")))
+        .to.emit(registry, "ApplicationSubmitted")
+        .withArgs(2n, alice.address, typeId, 0n, doc("alice"), FEE);
+      expect(await rtoken.armed()).to.equal(false);
+      expect(await rtoken.lastReentrySucceeded()).to.equal(false);
+      expect(await rtoken.lastReentryResult()).to.equal(
+        registry.interface.getError("ReentrancyGuardReentrantCall")!.selector,
+      );
+      expect((await registry.getApplication(1n)).status).to.equal(AppStatus.Pending);
+      expect(await registry.feesHeld()).to.equal(2n * FEE);
+      expect(await rtoken.balanceOf(await registry.getAddress())).to.equal(2n * FEE);
+    });
+
+    it("cannot sweep twice: a sweep re-entered from the ledger's pull is refused", async function () {
+      const suite = await networkHelpers.loadFixture(reentrantSuite);
+      const { registry, rtoken, ledger, stranger } = suite;
+      const registryAddress = await registry.getAddress();
+      await rtoken.mint(registryAddress, 7n);
+      await rtoken.arm(registryAddress, registry.interface.encodeFunctionData("sweepSurplus"));
+      const tx = registry.connect(stranger).sweepSurplus();
+      await expect(tx).to.emit(registry, "SurplusSwept").withArgs(stranger.address, 7n);
+      await expect(tx).to.changeTokenBalances(ethers, rtoken, [registryAddress, await ledger.getAddress()], [-7n, 7n]);
+      expect(await rtoken.lastReentrySucceeded()).to.equal(false);
+      expect(await rtoken.lastReentryResult()).to.equal(
+        registry.interface.getError("ReentrancyGuardReentrantCall")!.selector,
+      );
+      expect(await rtoken.balanceOf(registryAddress)).to.equal(FEE); // the pending fee stays
+    });
   });
 
   describe("blocklisting token: deferred refunds", function () {
@@ -197,10 +245,9 @@ describe("PermitRegistry: token matrix", function () {
       await expect(registry.connect(alice).withdrawApplication(1n))
         .to.emit(registry, "RefundDeferred")
         .withArgs(1n, alice.address, FEE);
-      await expect(registry.connect(stranger).sweepSurplus()).to.be.revertedWithCustomError(
-        registry,
-        "Permit_NoSurplus",
-      );
+      await expect(registry.connect(stranger).sweepSurplus())
+        .to.be.revertedWithCustomError(registry, "Permit_NoSurplus")
+        .withArgs(FEE, FEE);
       await blocklist.mint(await registry.getAddress(), 5n);
       await expect(registry.connect(stranger).sweepSurplus())
         .to.emit(registry, "SurplusSwept")
@@ -215,10 +262,9 @@ describe("PermitRegistry: token matrix", function () {
       const { registry, ledger, token, alice, stranger } = suite;
       const typeId = await defineType(suite);
       await apply(suite, alice, typeId, doc("a"));
-      await expect(registry.connect(stranger).sweepSurplus()).to.be.revertedWithCustomError(
-        registry,
-        "Permit_NoSurplus",
-      );
+      await expect(registry.connect(stranger).sweepSurplus())
+        .to.be.revertedWithCustomError(registry, "Permit_NoSurplus")
+        .withArgs(FEE, FEE);
       await token.mint(await registry.getAddress(), 42n);
       expect(await registry.connect(stranger).sweepSurplus.staticCall()).to.equal(42n);
       const tx = registry.connect(stranger).sweepSurplus();

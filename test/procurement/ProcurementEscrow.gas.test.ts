@@ -90,7 +90,8 @@ describe("ProcurementEscrow gas", function () {
     const s: ProcurementSuite = await networkHelpers.loadFixture(suite);
     const now = BigInt(await networkHelpers.time.latest());
     const terms = termsAt(now);
-    figures.push(["createTender (3 milestones)", await gasOf(createTenderTx(s, terms))]);
+    figures.push(["createTender (3 milestones, first tender on the line)", await gasOf(createTenderTx(s, terms))]);
+    figures.push(["createTender (3 milestones, line used before)", await gasOf(createTenderTx(s, terms))]);
     const tenderId = await s.escrow.tenderCount();
 
     const [b1, b2] = s.bidders;

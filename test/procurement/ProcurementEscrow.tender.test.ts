@@ -3,7 +3,7 @@
  * reclaimBond and the tender views, with the time windows tested at their exact edges.
  */
 import { expect } from "chai";
-import { ZeroAddress, ZeroHash } from "ethers";
+import { AbiCoder, ZeroAddress, ZeroHash, hexlify, keccak256, randomBytes, toUtf8Bytes } from "ethers";
 import { network } from "hardhat";
 
 import {
@@ -324,19 +324,27 @@ describe("ProcurementEscrow: tenders", function () {
       expect(price).to.equal(700n);
     });
 
-    it("matches the seal that sealOf computes and the SPEC formula", async function () {
-      const { tenderId } = await openTender(s, networkHelpers);
+    it("accepts a seal computed locally as docs/procurement.md shows", async function () {
+      const { tenderId, terms } = await openTender(s, networkHelpers);
       const [b1] = s.bidders;
-      const local = sealOf(
-        s.chainId,
-        await s.escrow.getAddress(),
-        tenderId,
-        b1.address,
-        123n,
-        proposalOf(b1),
-        saltOf(b1, 123n),
+      const escrowAddress = await s.escrow.getAddress();
+      // the snippet of docs/procurement.md
+      const price = 123_456n;
+      const proposalHash = keccak256(toUtf8Bytes("our proposal, version 3"));
+      const salt = hexlify(randomBytes(32));
+      const { chainId } = await ethers.provider.getNetwork();
+      const sealedBid = keccak256(
+        AbiCoder.defaultAbiCoder().encode(
+          ["uint256", "address", "uint256", "address", "uint256", "bytes32", "bytes32"],
+          [chainId, escrowAddress, tenderId, b1.address, price, proposalHash, salt],
+        ),
       );
-      expect(await s.escrow.sealOf(tenderId, b1.address, 123n, proposalOf(b1), saltOf(b1, 123n))).to.equal(local);
+      await fundBond(s, b1, BOND);
+      await s.escrow.connect(b1).submitBid(tenderId, sealedBid);
+      await time.increaseTo(terms.bidDeadline);
+      await expect(s.escrow.connect(b1).revealBid(tenderId, price, proposalHash, salt))
+        .to.emit(s.escrow, "BidRevealed")
+        .withArgs(tenderId, b1.address, price, proposalHash);
     });
 
     it("refuses a price of 0, above maxPrice, a wrong salt, a second reveal and a non-bidder", async function () {

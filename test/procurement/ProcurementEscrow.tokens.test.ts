@@ -25,6 +25,7 @@ import {
   netOf,
   openTender,
   placeBid,
+  ref,
   revealTx,
   sealFor,
   termsAt,
@@ -93,6 +94,33 @@ describe("ProcurementEscrow: token matrix", function () {
       expect(await s.ledger.available(LINE)).to.equal(LINE_FUNDS - PRICE - paidThird);
     });
   }
+
+  describe("tokens sent to the escrow directly", function () {
+    it("are surplus: anyone sweeps them into the ledger's unallocated cash, even while paused", async function () {
+      const s = await networkHelpers.loadFixture(FIXTURES.TestStablecoin);
+      const escrow = await s.escrow.getAddress();
+      await expect(s.escrow.sweepSurplus()).to.be.revertedWithCustomError(s.escrow, "Procurement_NoSurplus");
+      const { tenderId } = await openTender(s, networkHelpers);
+      await placeBid(s, tenderId, s.bidders[0], PRICE);
+      expect(await s.escrow.totalBondsHeld()).to.equal(BOND);
+      expect(await s.escrow.surplus()).to.equal(0n);
+      const donated = 1_234_567n;
+      await s.token.mint(s.stranger.address, donated);
+      await s.token.connect(s.stranger).transfer(escrow, donated);
+      expect(await s.escrow.surplus()).to.equal(donated);
+      await s.escrow.connect(s.guardian).pause();
+      const before = await s.ledger.unallocated();
+      const tx = s.escrow.connect(s.stranger).sweepSurplus();
+      await expect(tx).to.emit(s.escrow, "SurplusSwept").withArgs(donated);
+      await expect(tx).to.emit(s.ledger, "Deposited").withArgs(escrow, donated, ref(4, 0n));
+      await expect(tx).to.changeTokenBalances(ethers, s.token, [s.escrow, s.ledger], [-donated, donated]);
+      expect(await s.ledger.unallocated()).to.equal(before + donated);
+      expect(await s.escrow.surplus()).to.equal(0n);
+      // what the escrow still holds is exactly its obligations
+      expect(await s.token.balanceOf(escrow)).to.equal(MAX_PRICE + BOND);
+      await expect(s.escrow.sweepSurplus()).to.be.revertedWithCustomError(s.escrow, "Procurement_NoSurplus");
+    });
+  });
 
   describe("fee-on-transfer tokens", function () {
     it("refuses a tender whose commitment arrives short", async function () {

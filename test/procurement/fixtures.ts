@@ -39,7 +39,7 @@ export function allowed(...statuses: number[]): string {
 }
 
 /** A ledger reference of the escrow: kind << 128 | id << 64 | index. */
-export function ref(kind: 1 | 2 | 3, id: bigint, index = 0n): string {
+export function ref(kind: 1 | 2 | 3 | 4, id: bigint, index = 0n): string {
   return "0x" + ((BigInt(kind) << 128n) | (id << 64n) | index).toString(16).padStart(64, "0");
 }
 
