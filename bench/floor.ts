@@ -53,20 +53,30 @@ export const COLD_RESET = GAS.COLD_SLOAD + GAS.SSTORE_RESET;
 export const COLD_SET = GAS.COLD_SLOAD + GAS.SSTORE_SET;
 
 /** Parts shared by floors. */
-export const PART = {
+export const PART: {
+  base: () => FloorPart;
+  calldata: (data: string) => FloorPart;
+  accessCheck: (who: string, cold?: boolean) => FloorPart;
+  pauseFlag: (who: string) => FloorPart;
+  transfer: (freshRecipient: boolean) => FloorPart[];
+  ledgerBooking: (authorityWarm: boolean) => FloorPart[];
+} = {
   base: (): FloorPart => ({ what: "transaction base", gas: GAS.TX_BASE }),
   calldata: (data: string): FloorPart => ({
     what: `calldata (${getBytes(data).length} bytes)`,
     gas: calldataGas(data),
   }),
   /**
-   * SPEC gates the function by the AccessManager: at least one call to the authority and one
-   * read of the caller's role membership.
+   * SPEC gates the function by the AccessManager: a call to the authority (cold, or warm when an
+   * earlier check of the same transaction touched it) that reads the target's closed flag, the
+   * function's role and the caller's membership.
    */
-  accessCheck: (): FloorPart => ({
-    what: "role check: call the AccessManager (cold) + read the caller's membership",
-    gas: GAS.COLD_ACCOUNT + GAS.COLD_SLOAD,
+  accessCheck: (who: string, cold = true): FloorPart => ({
+    what: `${who}: AccessManager call (${cold ? "cold" : "warm"}) reading closed flag, function role, membership`,
+    gas: (cold ? GAS.COLD_ACCOUNT : 100) + 3 * GAS.COLD_SLOAD,
   }),
+  /** SPEC: a pause stops the operation, so the flag is read. */
+  pauseFlag: (who: string): FloorPart => ({ what: `${who}: pause flag read`, gas: GAS.COLD_SLOAD }),
   /** ERC-20 transfer out of the contract: token account, sender balance rewrite, recipient balance, Transfer log. */
   transfer: (freshRecipient: boolean): FloorPart[] => [
     { what: "token contract (cold)", gas: GAS.COLD_ACCOUNT },
@@ -77,10 +87,15 @@ export const PART = {
     },
     { what: "Transfer log (3 topics, 32 bytes)", gas: logGas(3, 32) },
   ],
-  /** Booking a module's payout on the ledger: the ledger account, the module's books, the Spent log. */
-  ledgerBooking: (): FloorPart[] => [
+  /**
+   * Booking a module's payout on the ledger (SPEC: `recordSpend`, LEDGER_CLIENT, pausable): the
+   * ledger account, its access check and pause flag, the module's books, the Spent log.
+   */
+  ledgerBooking: (authorityWarm: boolean): FloorPart[] => [
     { what: "ledger contract (cold)", gas: GAS.COLD_ACCOUNT },
-    { what: "the books of the line rewritten (one slot)", gas: COLD_RESET },
+    PART.accessCheck("ledger", !authorityWarm),
+    PART.pauseFlag("ledger"),
+    { what: "ledger: the module's books on the line rewritten (one slot)", gas: COLD_RESET },
     { what: "Spent log (4 topics, 64 bytes)", gas: logGas(4, 64) },
   ],
 };

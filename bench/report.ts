@@ -25,9 +25,12 @@ interface Target {
   measure: (row: Row) => number | undefined;
   limit: number;
   unit: string;
-  /** Shown when the target is missed: why, and what it would take. */
-  whenMissed: string;
+  /** Shown when the target is missed: why, and what it would take (given every row by id). */
+  whenMissed: (byId: Map<string, Row>) => string;
 }
+
+const floorVsAnchor = (r: Row | undefined) =>
+  r?.floor !== undefined && r.anchorGas !== undefined ? (r.floor / r.anchorGas).toFixed(2) : "?";
 
 const TARGETS: Target[] = [
   {
@@ -36,16 +39,24 @@ const TARGETS: Target[] = [
     measure: (r) => r.ratio,
     limit: 1.1,
     unit: "x anchor",
-    whenMissed:
-      "MerkleDistributor keeps its root and token in bytecode and books nothing. A civic-ledger claim " +
-      "also books the payout on the ledger (a cold call to another contract, its access check through " +
-      "the AccessManager, one rewritten slot of the module's books and a `Spent` log: about 10,000 gas " +
-      "before the access check, more than the whole 10% allowance) and keeps many programmes in one " +
-      "contract, so the root, the budget line and the remaining budget are storage reads and one " +
-      "rewrite. Reaching 1.10x would take a distributor contract per programme with its root and line " +
-      "in immutables, and booking payouts on the ledger in aggregate (one `Spent` per batch or per " +
-      "day) instead of per beneficiary, which SPEC.md does not allow: every payout is booked with its " +
-      "beneficiary as payee.",
+    whenMissed: (rows) => {
+      const r = rows.get("claim-d17");
+      return (
+        `The EVM floor of a claim that does what SPEC.md requires is ${fmt(r?.floor)} gas, ` +
+        `${floorVsAnchor(r)}x MerkleDistributor's claim: the target lies below the floor, and civic-ledger's ` +
+        `claim is ${fmt(r?.floorRatio)}x that floor. MerkleDistributor keeps its root and token in bytecode, ` +
+        "has no pause and no access control, and books nothing. A civic-ledger claim also books the payout " +
+        "on the ledger with the beneficiary as payee (SPEC: `recordSpend`, gated to LEDGER_CLIENT by the " +
+        "AccessManager and stopped by the ledger's pause): a cold call to the ledger, the ledger's cold " +
+        "call to the AccessManager reading three slots, the ledger's pause flag, one rewritten slot of the " +
+        "module's books and a `Spent` log - about 25,000 gas, nearly three times the whole 10% allowance. " +
+        "Many programmes share one contract, so the root, the budget line and the remaining budget are " +
+        "storage reads and one rewrite, and the contract's pause flag is read. Reaching 1.10x would take " +
+        "changes SPEC.md does not allow: a distributor contract per programme with its root and line in " +
+        "immutables, and payouts booked on the ledger in aggregate rather than one `Spent` per beneficiary " +
+        "through an access-checked call."
+      );
+    },
   },
   {
     id: "permit-issue",
@@ -53,10 +64,9 @@ const TARGETS: Target[] = [
     measure: (r) => r.ratio,
     limit: 0.6,
     unit: "x anchor",
-    whenMissed:
+    whenMissed: () =>
       "The issuing transaction carries the role check of the agency, the mint (holder record and " +
-      "balance), and the fee's deposit into the ledger (a second contract and two token balance " +
-      "updates).",
+      "balance), and the fee's deposit into the ledger (a second contract and two token balance updates).",
   },
   {
     id: "claim-batch-per-entry",
@@ -64,13 +74,21 @@ const TARGETS: Target[] = [
     measure: (r) => r.ratio,
     limit: 1.4,
     unit: "x anchor",
-    whenMissed:
-      "Each entry carries a 17-node proof: 544 bytes of random calldata cost about 8,700 gas per entry " +
-      "before anything executes, a third of the disperse loop's entire per-recipient cost (which sends " +
-      "only an address and an amount). Each entry also emits `Claimed` and the ledger's `Spent` " +
-      "(about 4,500 gas of logs) because SPEC.md books every payout with its beneficiary. Reaching " +
-      "1.40x would take a multiproof for the whole batch (shared upper nodes sent once), which the " +
-      "SPEC's `Claim` struct (one proof per claim) does not provide; an extension function could.",
+    whenMissed: (rows) => {
+      const r = rows.get("claim-batch-per-entry");
+      return (
+        `The EVM floor of a batch entry is ${fmt(r?.floor)} gas, ${floorVsAnchor(r)}x the disperse loop's ` +
+        "per-recipient cost: the target lies below the floor. Each entry carries a 17-node proof (544 bytes " +
+        "of random calldata, about 8,700 gas before anything executes, where the disperse loop sends only " +
+        "an address and an amount), and emits `Claimed` and the ledger's `Spent` (about 4,500 gas of logs) " +
+        "because SPEC.md books every payout with its beneficiary. Above the floor, civic-ledger pays a warm " +
+        "but full `recordSpend` call per entry (call, ABI coding, the AccessManager check, the re-entrancy " +
+        "guard). A batch booking function on the ledger (one access check, one write of the module's books, " +
+        "one `Spent` per beneficiary) would take a few thousand gas off each entry; a multiproof for the whole " +
+        "batch (upper nodes sent once) would take most of the calldata, but SPEC's `Claim` struct carries one " +
+        "proof per claim."
+      );
+    },
   },
   {
     id: "milestone-pay",
@@ -78,9 +96,7 @@ const TARGETS: Target[] = [
     measure: (r) => r.floorRatio,
     limit: 1.6,
     unit: "x floor",
-    whenMissed:
-      "The gap is the second access check (the ledger asks the AccessManager whether the escrow is a " +
-      "LEDGER_CLIENT) and the agreement's running totals.",
+    whenMissed: () => "The gap is the agreement's running totals and the ABI and call overhead of two access checks.",
   },
   {
     id: "ledger-pay",
@@ -88,9 +104,9 @@ const TARGETS: Target[] = [
     measure: (r) => r.floorRatio,
     limit: 1.3,
     unit: "x floor",
-    whenMissed:
-      "The gap is the AccessManager's full `canCall` (target closed flag, function role, membership) " +
-      "and the running total of available cash that keeps `unallocated()` O(1).",
+    whenMissed: () =>
+      "The gap is the running total of available cash that keeps `unallocated()` O(1) and the call overhead " +
+      "of the access check.",
   },
   {
     id: "claim-gas-per-level",
@@ -98,12 +114,12 @@ const TARGETS: Target[] = [
     measure: (r) => r.gas,
     limit: 700,
     unit: "gas per level",
-    whenMissed: "Each level costs 32 bytes of calldata (up to 512 gas) and one keccak256 of 64 bytes.",
+    whenMissed: () => "Each level costs 32 bytes of calldata (up to 512 gas) and one keccak256 of 64 bytes.",
   },
 ];
 
 const fmt = (n: number | undefined) =>
-  n === undefined ? "" : Number.isInteger(n) ? n.toLocaleString("en-US") : n.toFixed(3);
+  n === undefined ? "" : n.toLocaleString("en-US", { maximumFractionDigits: Number.isInteger(n) ? 0 : 3 });
 
 export function renderMarkdown(rows: Row[]): string {
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -155,10 +171,13 @@ export function renderMarkdown(rows: Row[]): string {
       "21,000 per transaction; calldata at 4 gas per zero byte and 16 per non-zero byte (the bytes " +
       "actually sent); 2,600 for the first call to another contract and 2,100 for the first read of a " +
       "storage slot (EIP-2929); 20,000 to set a zero slot and 2,900 to change a non-zero one (EIP-2200, " +
-      "EIP-3529); 375 per log, 375 per topic and 8 per data byte. It counts only the writes and logs " +
-      "SPEC.md makes unavoidable (the events it fixes, the token movement, the booking on the ledger, " +
-      "and one read of the caller's role, since SPEC.md gates the function by the AccessManager), " +
-      "and none of the bookkeeping an implementation chooses.",
+      "EIP-3529); 375 per log, 375 per topic and 8 per data byte. It counts only what SPEC.md makes " +
+      "unavoidable: the events it fixes, the token movement, the booking on the ledger; the access check " +
+      "(SPEC.md gates the function by one AccessManager, whose `canCall` reads the target's closed flag, " +
+      "the function's role and the caller's membership); the pause flag (SPEC.md makes the operation " +
+      "pausable); and the records the operation cannot act without (the payee, the budget line, the " +
+      "state it changes). It counts none of the bookkeeping an implementation chooses, and no code: " +
+      "ABI coding, memory and arithmetic are free in a floor.",
   );
   for (const r of rows) {
     if (r.floorParts === undefined) continue;
@@ -176,7 +195,7 @@ export function renderMarkdown(rows: Row[]): string {
       out.push("");
       out.push(`### ${target.label}`);
       out.push("");
-      out.push(target.whenMissed);
+      out.push(target.whenMissed(byId));
     }
   }
   out.push("");
