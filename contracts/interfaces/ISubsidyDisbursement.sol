@@ -11,9 +11,9 @@ pragma solidity ^0.8.28;
 /// Each programme commits its whole budget from its budget line when it is created
 /// (`ledger.commit`), books every payout on the ledger (`ledger.recordSpend`) and returns every
 /// unpaid token to the line when it is closed (`ledger.returnFunds`). The contract holds, at all
-/// times, exactly the unpaid budgets of the programmes that are not closed.
-/// Tokens sent to the contract outside these flows are a surplus that anyone may send to the
-/// ledger as unallocated cash (`sweepSurplus`).
+/// times, the unpaid budgets of the programmes that are not closed, and beyond them only tokens
+/// sent to it outside these flows: a surplus that anyone may send on to the ledger as
+/// unallocated cash (`sweepSurplus`).
 /// @dev Privileged functions are gated by the AccessManager (`authority`); the role named in each
 /// function's doc is the one the deployment maps it to. `closeProgram` asks the AccessManager
 /// itself. Pause (GUARDIAN) stops claims, batches, outcomes and sweeps; never `closeProgram`,

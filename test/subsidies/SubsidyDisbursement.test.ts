@@ -370,6 +370,20 @@ describe("SubsidyDisbursement", function () {
           .withArgs(programId, STATUS.Closed, p.opensAt, p.closesAt);
       });
 
+      it("once a PROGRAM_MANAGER closed it early, inside its window (claim and batch)", async function () {
+        const { s, r, programId } = await loadFixture(withRoster);
+        await s.subsidies.connect(s.programManager).closeProgram(programId);
+        const p = await s.subsidies.getProgram(programId);
+        expect(await now(ethers)).to.be.below(Number(p.closesAt));
+        await expect(s.subsidies.claim(programId, ...r.args(0)))
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
+          .withArgs(programId, STATUS.Closed, p.opensAt, p.closesAt);
+        const entry = { index: 0, beneficiary: r.values[0].beneficiary, amount: r.values[0].amount, proof: r.proof(0) };
+        await expect(s.subsidies.claimBatch(programId, [entry]))
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
+          .withArgs(programId, STATUS.Closed, p.opensAt, p.closesAt);
+      });
+
       it("for a claimed index", async function () {
         const { s, r, programId } = await loadFixture(withRoster);
         await s.subsidies.claim(programId, ...r.args(1));
@@ -911,6 +925,15 @@ describe("SubsidyDisbursement", function () {
         await expect(verifier.recordOutcome(rosterId, fresh(), 1n, EVIDENCE))
           .to.be.revertedWithCustomError(s.subsidies, "Subsidy_WrongKind")
           .withArgs(rosterId, ROSTER, OUTCOME);
+      });
+
+      it("once a PROGRAM_MANAGER closed it early, inside its window", async function () {
+        const { s, programId } = await loadFixture(withOutcome);
+        await s.subsidies.connect(s.programManager).closeProgram(programId);
+        const p = await s.subsidies.getProgram(programId);
+        await expect(s.subsidies.connect(s.verifier).recordOutcome(programId, fresh(), 1n, EVIDENCE))
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
+          .withArgs(programId, STATUS.Closed, p.opensAt, p.closesAt);
       });
 
       it("outside the window and while paused", async function () {
