@@ -80,6 +80,10 @@ export const subsidyTasks = [
     .addOption(SIGNER)
     .setAction(action("close"))
     .build(),
+  task(["subsidies", "sweep"], "Send tokens sent to the contract by mistake to the ledger as unallocated cash (anyone)")
+    .addOption(SIGNER)
+    .setAction(action("sweep"))
+    .build(),
   task(["subsidies", "show"], "Show one programme, or all")
     .addOption(optional("program", "Programme id (default: all)", ""))
     .addOption(SIGNER)

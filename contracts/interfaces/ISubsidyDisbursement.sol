@@ -11,13 +11,17 @@ pragma solidity ^0.8.28;
 /// Each programme commits its whole budget from its budget line when it is created
 /// (`ledger.commit`), books every payout on the ledger (`ledger.recordSpend`) and returns every
 /// unpaid token to the line when it is closed (`ledger.returnFunds`). The contract holds, at all
-/// times, exactly the unpaid budgets of the programmes that are not closed.
+/// times, the unpaid budgets of the programmes that are not closed, and beyond them only tokens
+/// sent to it outside these flows: a surplus that anyone may send on to the ledger as
+/// unallocated cash (`sweepSurplus`).
 /// @dev Privileged functions are gated by the AccessManager (`authority`); the role named in each
 /// function's doc is the one the deployment maps it to. `closeProgram` asks the AccessManager
-/// itself. Pause (GUARDIAN) stops claims and outcomes; never `closeProgram`, programme creation
-/// or `blockClaim`. Every ledger movement of programme `n` carries `ref = bytes32(n)`.
-/// Nothing an admin can do moves a programme's money anywhere but to its beneficiaries or back
-/// to its budget line.
+/// itself. Pause (GUARDIAN) stops claims, batches, outcomes and sweeps; never `closeProgram`,
+/// programme creation or `blockClaim`. Every ledger movement of programme `n` carries
+/// `ref = bytes32(n)`. Nothing an admin can do moves a programme's money anywhere but to its
+/// beneficiaries or back to its budget line; closing this contract as a target in the
+/// AccessManager stops the restricted functions and a PROGRAM_MANAGER's early close, never a
+/// close after `closesAt`.
 interface ISubsidyDisbursement {
     // ------------------------------------------------------------------ types
 
@@ -109,6 +113,9 @@ interface ISubsidyDisbursement {
     event ClaimBlocked(uint256 indexed programId, uint256 indexed index, bytes32 reasonHash);
     /// @notice The programme was closed and `returned` went back to its budget line.
     event ProgramClosed(uint256 indexed programId, uint256 returned);
+    /// @notice Tokens held beyond the open programmes' unpaid budgets went to the ledger
+    /// (its `Deposited`, ref 0, follows).
+    event SurplusSwept(address indexed caller, uint256 amount);
 
     // ------------------------------------------------------------------ errors
 
@@ -140,6 +147,8 @@ interface ISubsidyDisbursement {
     error Subsidy_ClaimBlocked(uint256 programId, uint256 index);
     /// @notice The leaf `(index, beneficiary, amount)` and the proof do not give the roster root.
     error Subsidy_InvalidProof(uint256 programId, uint256 index, address beneficiary, uint256 amount);
+    /// @notice A payout may not go to this contract itself (its tokens would be counted twice).
+    error Subsidy_InvalidBeneficiary(uint256 programId, address beneficiary);
     /// @notice A roster entry pays nothing (amount 0).
     error Subsidy_ZeroAmount(uint256 programId, uint256 index);
     /// @notice The claim asks for more than the programme has left.
@@ -154,20 +163,28 @@ interface ISubsidyDisbursement {
     error Subsidy_BudgetExhausted(uint256 programId);
     /// @notice Roster entry `index` is blocked already.
     error Subsidy_AlreadyBlocked(uint256 programId, uint256 index);
-    /// @notice Before `closesAt` only a PROGRAM_MANAGER may close a programme.
+    /// @notice Before `closesAt` only a PROGRAM_MANAGER may close a programme (and not while the
+    /// AccessManager holds this contract closed).
     error Subsidy_CloseNotAllowed(uint256 programId, address caller, uint64 closesAt);
     /// @notice The caller holds the role only with an execution delay, which this check refuses.
     error Subsidy_ExecutionDelayed(address caller, uint64 roleId, uint32 delay);
     /// @notice Fewer tokens arrived from the ledger than committed (fee-on-transfer or rebasing token).
     error Subsidy_TransferShortfall(uint256 expected, uint256 received);
+    /// @notice `sweepSurplus` needs every open programme: `given` ids, `open` open programmes.
+    error Subsidy_OpenProgramsMismatch(uint256 given, uint256 open);
+    /// @notice `sweepSurplus` was given an id that is not an open programme, or not in ascending order.
+    error Subsidy_NotAnOpenProgram(uint256 programId);
+    /// @notice The contract holds nothing beyond the open programmes' unpaid budgets.
+    error Subsidy_NoSurplus(uint256 balance, uint256 held);
 
     // ------------------------------------------------------------------ programme manager
 
     /// @notice Creates a roster programme and commits `budget` from `lineId` to it.
     /// @dev PROGRAM_MANAGER. Requires `merkleRoot != 0`, `0 < budget < 2^128`,
     /// `opensAt < closesAt < 2^40` and `closesAt > now` (`opensAt` may lie in the past: the
-    /// programme opens at once). The line must have `budget` available (the ledger checks). Not
-    /// paused. Emits `ProgramCreated` (and the ledger's `Committed`). The budget should cover the
+    /// programme opens at once). The line must be open with `budget` available (the ledger
+    /// checks). Not stopped by this contract's pause (the ledger's pause stops the commitment).
+    /// Emits `ProgramCreated` (and the ledger's `Committed`). The budget should cover the
     /// roster's total; a claim beyond what is left reverts.
     /// @return programId The new programme's id (ids start at 1).
     function createRosterProgram(
@@ -181,8 +198,8 @@ interface ISubsidyDisbursement {
 
     /// @notice Creates an outcome programme and commits `budget` from `lineId` to it.
     /// @dev PROGRAM_MANAGER. Requires `ratePerUnit > 0` and the budget and window rules of
-    /// `createRosterProgram`. `capPerBeneficiary == 0` means no cap per beneficiary. Not paused.
-    /// Emits `ProgramCreated` with `merkleRoot = 0`.
+    /// `createRosterProgram`. `capPerBeneficiary == 0` means no cap per beneficiary. Not stopped
+    /// by this contract's pause. Emits `ProgramCreated` with `merkleRoot = 0`.
     /// @return programId The new programme's id.
     function createOutcomeProgram(
         bytes32 lineId,
@@ -196,24 +213,32 @@ interface ISubsidyDisbursement {
 
     /// @notice Blocks roster entry `index` before it is claimed (a deceased beneficiary, a fraud
     /// finding). Final: its amount returns to the line when the programme closes.
-    /// @dev PROGRAM_MANAGER; also while paused. Reverts for an unknown, closed or outcome
-    /// programme, a claimed or already blocked entry. Emits `ClaimBlocked`.
+    /// @dev PROGRAM_MANAGER; also while paused, and after `closesAt` until the programme is
+    /// closed. Reverts for an unknown, closed or outcome programme (`Subsidy_UnknownProgram`,
+    /// `Subsidy_ProgramClosed`, `Subsidy_WrongKind`), a claimed entry (`Subsidy_AlreadyClaimed`)
+    /// or an already blocked one (`Subsidy_AlreadyBlocked`). Any index may be blocked (the
+    /// contract does not know the roster's size). Emits `ClaimBlocked`.
     function blockClaim(uint256 programId, uint256 index, bytes32 reasonHash) external;
 
     /// @notice Closes a programme and returns its unpaid budget to the budget line.
-    /// @dev Anyone once `now >= closesAt`; before that only a PROGRAM_MANAGER without execution
-    /// delay (asked of the AccessManager by the contract). Never paused. Reverts for an unknown or
-    /// closed programme. Emits `ProgramClosed` (and the ledger's `FundsReturned` when something
-    /// returns).
+    /// @dev Anyone once `now >= closesAt` (the second at which claims stop); before that only a
+    /// PROGRAM_MANAGER without execution delay, asked of the AccessManager by the contract
+    /// (`Subsidy_CloseNotAllowed`, `Subsidy_ExecutionDelayed`), and not while the AccessManager
+    /// holds this contract closed. Never paused, not even by the ledger's pause. Reverts for an
+    /// unknown or closed programme. On a budget line closed in the meantime the returned cash
+    /// becomes the ledger's unallocated cash. Emits `ProgramClosed` (and the ledger's
+    /// `FundsReturned` when something returns).
     function closeProgram(uint256 programId) external;
 
     // ------------------------------------------------------------------ beneficiaries, anyone
 
     /// @notice Pays roster entry `(index, beneficiary, amount)` to `beneficiary`.
-    /// @dev Anyone, while the programme is Open and the contract not paused. Reverts for an
-    /// unknown or outcome programme, a claimed or blocked entry, an invalid proof, a listed
-    /// amount of 0 or zero beneficiary (a roster built elsewhere), or an amount above what the
-    /// programme has left. Emits `Claimed` (and the ledger's `Spent`, with `ref = bytes32(programId)`).
+    /// @dev Anyone, while the programme is Open (`opensAt <= now < closesAt`) and the contract not
+    /// paused. Reverts for an unknown or outcome programme, a claimed or blocked entry, an invalid
+    /// proof, a listed amount of 0, a zero beneficiary or this contract as beneficiary (a roster
+    /// built elsewhere), or an amount above what the programme has left. A token that refuses the
+    /// transfer (a blocklisted beneficiary) makes the claim revert. Emits `Claimed` (and the
+    /// ledger's `Spent`, with `ref = bytes32(programId)`).
     function claim(
         uint256 programId,
         uint256 index,
@@ -223,19 +248,26 @@ interface ISubsidyDisbursement {
     ) external;
 
     /// @notice Pays many roster entries in one transaction; entries that are claimed or blocked
-    /// (or repeated in the batch) are skipped.
-    /// @dev Anyone, while Open and not paused. Reverts as a whole on an empty batch, an invalid
-    /// proof, or when the entries together ask for more than is left. Emits `Claimed` per entry
-    /// paid.
+    /// (or repeated in the batch) are skipped, and so is an entry whose transfer the token refuses
+    /// (a blocklisted beneficiary): it is not paid, stays unclaimed and emits nothing, so one such
+    /// entry never stops the others. Its amount stays in the budget (claimable later, or returned
+    /// at close; a PROGRAM_MANAGER may block it).
+    /// @dev Anyone, while Open and not paused. Skipped entries are not checked. Reverts as a whole
+    /// on an empty batch, an invalid proof, an entry `claim` would refuse for its content (amount
+    /// 0, zero or this contract as beneficiary), or when the entries not skipped together ask for
+    /// more than is left. Emits `Claimed` (and the ledger's `Spent`) per entry paid.
     function claimBatch(uint256 programId, Claim[] calldata claims) external;
 
     // ------------------------------------------------------------------ outcome verifier
 
     /// @notice Records a verified outcome and pays
     /// `min(quantity * ratePerUnit, capPerBeneficiary - paidTo, remaining budget)` at once.
-    /// @dev OUTCOME_VERIFIER, while Open and not paused. Reverts for an unknown or roster
-    /// programme, a zero beneficiary, and a payout of 0 (`Subsidy_ZeroPayout`,
-    /// `Subsidy_CapReached`, `Subsidy_BudgetExhausted`). Emits `OutcomeRecorded`.
+    /// @dev OUTCOME_VERIFIER, while Open (`opensAt <= now < closesAt`) and not paused. Reverts
+    /// for an unknown or roster programme, a zero beneficiary or this contract, and a payout of 0
+    /// (`Subsidy_ZeroPayout`, `Subsidy_CapReached`, `Subsidy_BudgetExhausted`). A product
+    /// `quantity * ratePerUnit` above 2^256 - 1 counts as unbounded (the cap and the budget
+    /// still apply), so it never reverts for overflow. Emits `OutcomeRecorded` (and the ledger's
+    /// `Spent`).
     /// @return paid What the beneficiary received.
     function recordOutcome(
         uint256 programId,
@@ -243,6 +275,18 @@ interface ISubsidyDisbursement {
         uint256 quantity,
         bytes32 evidenceHash
     ) external returns (uint256 paid);
+
+    // ------------------------------------------------------------------ anyone
+
+    /// @notice Sends what the contract holds beyond the unpaid budgets of its open programmes
+    /// (tokens sent to it directly) to the ledger, as unallocated cash.
+    /// @dev Anyone; stopped by pause (and by the ledger's, which stops `deposit`).
+    /// `openProgramIds` must list every programme not yet closed, in ascending order
+    /// (`openProgramCount` says how many; `Subsidy_OpenProgramsMismatch`,
+    /// `Subsidy_NotAnOpenProgram`). Reverts with `Subsidy_NoSurplus` when there is nothing to
+    /// send. Emits `SurplusSwept` and the ledger's `Deposited` (from this contract, ref 0).
+    /// @return amount What went to the ledger.
+    function sweepSurplus(uint256[] calldata openProgramIds) external returns (uint256 amount);
 
     // ------------------------------------------------------------------ views
 
@@ -261,11 +305,15 @@ interface ISubsidyDisbursement {
     /// @notice Whether roster entry `index` is blocked. Unknown id reverts.
     function isBlocked(uint256 programId, uint256 index) external view returns (bool);
 
-    /// @notice What an outcome programme paid `beneficiary` so far. Unknown id reverts.
+    /// @notice What an outcome programme paid `beneficiary` so far (0 for a roster programme,
+    /// whose payouts are per index: see `isClaimed` and the `Claimed` events). Unknown id reverts.
     function paidTo(uint256 programId, address beneficiary) external view returns (uint256);
 
     /// @notice Programmes created so far (the highest id).
     function programCount() external view returns (uint256);
+
+    /// @notice Programmes created and not yet closed.
+    function openProgramCount() external view returns (uint256);
 
     /// @notice The budget ledger that funds the programmes.
     function ledger() external view returns (address);

@@ -12,6 +12,12 @@ pragma solidity ^0.8.28;
 library RosterMerkle {
     /// @notice The roster leaf of `(index, beneficiary, amount)`:
     /// `keccak256(bytes.concat(keccak256(abi.encode(index, beneficiary, amount))))`.
+    /// @dev The 96-byte encoding is hashed in the free memory past the free memory pointer (not
+    /// allocated, so nothing is left behind) and the inner hash in the scratch space. The address
+    /// is used as the caller holds it: values decoded from calldata by Solidity are clean (dirty
+    /// upper bits revert in the decoder), and a dirty value could only give a leaf that is in no
+    /// tree, never a proof that passes. The double hash keeps a 64-byte inner node from ever
+    /// passing as a leaf (second preimage).
     function leaf(uint256 index, address beneficiary, uint256 amount) internal pure returns (bytes32 hash) {
         assembly ("memory-safe") {
             // abi.encode(index, beneficiary, amount) in free memory (not allocated: used at once)
@@ -25,6 +31,9 @@ library RosterMerkle {
     }
 
     /// @notice The root rebuilt from `leaf_` and its proof (the leaf's sibling first).
+    /// @dev Each pair is written to the scratch space (0x00-0x3f), smaller first, and hashed:
+    /// `Hashes.commutativeKeccak256`, which for equal nodes hashes `node || node` too. Reads only
+    /// within the proof (Solidity checked its calldata bounds when decoding it).
     function processProof(bytes32[] calldata proof, bytes32 leaf_) internal pure returns (bytes32 node) {
         assembly ("memory-safe") {
             node := leaf_

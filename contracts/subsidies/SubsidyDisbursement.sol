@@ -27,7 +27,8 @@ import {RosterMerkle} from "./RosterMerkle.sol";
 /// and writes (remaining budget, window, kind, closed); `budget` lives in a slot no claim reads
 /// and `paid` is derived (budget - remaining). A blocked index has its bit set in the claimed
 /// bitmap too (and in a second bitmap that tells the two apart), so a claim reads one bitmap
-/// word. The pause flag shares slot 0 with AccessManaged's authority.
+/// word. The pause flag shares slot 0 with AccessManaged's authority. The only state written
+/// after an external call is the undo of a batch entry whose transfer the token refused.
 contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
 
@@ -77,7 +78,9 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
     IBudgetLedger private immutable _ledger;
     IERC20 private immutable _token;
 
-    uint256 private _programCount;
+    /// @dev One slot: both change at creation, the open count at closure.
+    uint128 private _programCount;
+    uint128 private _openPrograms;
     mapping(uint256 programId => ProgramRecord) private _programs;
     /// @dev Set once an index is claimed or blocked: the only bitmap a claim reads.
     mapping(uint256 programId => mapping(uint256 word => BitmapWord)) private _settled;
@@ -178,11 +181,13 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         if (kind != ProgramKind.Roster) revert Subsidy_WrongKind(programId, kind, ProgramKind.Roster);
         if (state & CLOSED_FLAG != 0) revert Subsidy_ProgramClosed(programId);
         BitmapWord storage settled = _settled[programId][index >> 8];
+        BitmapWord storage blocked = _blocked[programId][index >> 8];
         uint256 mask = 1 << (index & 0xff);
-        if (settled.bits & mask != 0) _revertSettled(programId, index);
+        if (blocked.bits & mask != 0) revert Subsidy_AlreadyBlocked(programId, index);
+        if (settled.bits & mask != 0) revert Subsidy_AlreadyClaimed(programId, index);
         // Effects
         settled.bits |= mask;
-        _blocked[programId][index >> 8].bits |= mask;
+        blocked.bits |= mask;
         emit ClaimBlocked(programId, index, reasonHash);
     }
 
@@ -196,6 +201,7 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         if (block.timestamp < closesAt) _requireManager(programId, closesAt);
         // Effects (the remaining field stays, so that paid = budget - remaining still holds)
         program.state = state | CLOSED_FLAG;
+        --_openPrograms;
         uint256 returned = state & REMAINING_MASK;
         emit ProgramClosed(programId, returned);
         // Interactions
@@ -215,7 +221,7 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         // Checks
         ProgramRecord storage program = _programs[programId];
         uint256 state = program.state;
-        _requireOpen(programId, state, ProgramKind.Roster);
+        if (!_isOpen(state, ProgramKind.Roster)) _revertNotOpen(programId, state, ProgramKind.Roster);
         BitmapWord storage settled = _settled[programId][index >> 8];
         uint256 word = settled.bits;
         uint256 mask = 1 << (index & 0xff);
@@ -240,23 +246,25 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         if (claims.length == 0) revert Subsidy_EmptyBatch(programId);
         ProgramRecord storage program = _programs[programId];
         uint256 state = program.state;
-        _requireOpen(programId, state, ProgramKind.Roster);
-        // Checks and effects per entry (bitmap, `Claimed`)
-        uint256 left = state & REMAINING_MASK;
-        uint256[] memory pays;
-        (left, pays) = _settleBatch(programId, program.merkleRoot, claims, left);
-        uint256 spent = (state & REMAINING_MASK) - left;
+        if (!_isOpen(state, ProgramKind.Roster)) _revertNotOpen(programId, state, ProgramKind.Roster);
+        // Checks and effects per entry (proofs, the budget, the bitmap)
+        (uint256 spent, uint256[] memory skipped) = _settleBatch(
+            programId,
+            program.merkleRoot,
+            claims,
+            state & REMAINING_MASK
+        );
         if (spent == 0) return; // every entry was skipped
         // Effects: the budget is written once
         unchecked {
-            program.state = state - spent;
+            program.state = state - spent; // spent <= remaining
         }
-        // Interactions
-        bytes32 lineId = program.lineId;
-        for (uint256 i = 0; i < claims.length; ++i) {
-            if (pays[i >> 8] & (1 << (i & 0xff)) == 0) continue;
-            Claim calldata entry = claims[i];
-            _pay(lineId, programId, entry.beneficiary, entry.amount);
+        // Interactions (`Claimed` per entry paid; a refused transfer is undone)
+        uint256 refused = _payBatch(programId, program.lineId, claims, skipped);
+        if (refused != 0) {
+            unchecked {
+                program.state = state - spent + refused; // refused <= spent
+            }
         }
     }
 
@@ -271,9 +279,10 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
     ) external restricted whenNotPaused nonReentrant returns (uint256 paid) {
         // Checks
         if (beneficiary == address(0)) revert Subsidy_ZeroAddress();
+        if (beneficiary == address(this)) revert Subsidy_InvalidBeneficiary(programId, beneficiary);
         ProgramRecord storage program = _programs[programId];
         uint256 state = program.state;
-        _requireOpen(programId, state, ProgramKind.Outcome);
+        if (!_isOpen(state, ProgramKind.Outcome)) _revertNotOpen(programId, state, ProgramKind.Outcome);
         uint256 before = _paidTo[programId][beneficiary];
         // Compute
         paid = _outcomePayout(programId, program, state & REMAINING_MASK, beneficiary, quantity, before);
@@ -285,6 +294,34 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         emit OutcomeRecorded(programId, beneficiary, quantity, paid, evidenceHash);
         // Interactions
         _pay(program.lineId, programId, beneficiary, paid);
+    }
+
+    // ================================================================== anyone
+
+    /// @inheritdoc ISubsidyDisbursement
+    function sweepSurplus(
+        uint256[] calldata openProgramIds
+    ) external whenNotPaused nonReentrant returns (uint256 amount) {
+        // Checks: the ids are exactly the open programmes (as many, ascending, each open)
+        uint256 open = _openPrograms;
+        if (openProgramIds.length != open) revert Subsidy_OpenProgramsMismatch(openProgramIds.length, open);
+        uint256 held;
+        uint256 previous;
+        for (uint256 k = 0; k < openProgramIds.length; ++k) {
+            uint256 programId = openProgramIds[k];
+            uint256 state = _programs[programId].state;
+            if (programId <= previous || _closesAtOf(state) == 0 || state & CLOSED_FLAG != 0) {
+                revert Subsidy_NotAnOpenProgram(programId);
+            }
+            held += state & REMAINING_MASK;
+            previous = programId;
+        }
+        uint256 balance = _token.balanceOf(address(this));
+        if (balance <= held) revert Subsidy_NoSurplus(balance, held);
+        amount = balance - held;
+        emit SurplusSwept(msg.sender, amount);
+        // Interactions (the ledger pulls the surplus with the allowance given at construction)
+        _ledger.deposit(amount, bytes32(0));
     }
 
     // ================================================================== views
@@ -345,6 +382,11 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
     }
 
     /// @inheritdoc ISubsidyDisbursement
+    function openProgramCount() external view returns (uint256) {
+        return _openPrograms;
+    }
+
+    /// @inheritdoc ISubsidyDisbursement
     function ledger() external view returns (address) {
         return address(_ledger);
     }
@@ -371,6 +413,7 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         if (opensAt >= closesAt || closesAt > MAX_TIME) revert Subsidy_InvalidWindow(opensAt, closesAt);
         if (closesAt <= block.timestamp) revert Subsidy_ClosesInPast(closesAt, block.timestamp);
         programId = ++_programCount;
+        ++_openPrograms;
         ProgramRecord storage program = _programs[programId];
         program.state =
             budget |
@@ -398,15 +441,15 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
 
     /// @dev The checks and bitmap effects of `claimBatch`: skips settled entries, verifies the
     /// others and marks them claimed. The bitmap word in hand is written back when the batch
-    /// moves to another word. Returns what is left of the budget and a bitmap of the entries
-    /// (by position in `claims`) to pay.
+    /// moves to another word. Returns the sum of the entries to pay and a bitmap of the skipped
+    /// ones by position in `claims` (empty when none is skipped, the common case).
     function _settleBatch(
         uint256 programId,
         bytes32 root,
         Claim[] calldata claims,
-        uint256 left
-    ) private returns (uint256, uint256[] memory pays) {
-        pays = new uint256[]((claims.length + 255) >> 8);
+        uint256 remainingBudget
+    ) private returns (uint256 spent, uint256[] memory skipped) {
+        uint256 left = remainingBudget;
         uint256 wordIndex = claims[0].index >> 8;
         BitmapWord storage current = _settled[programId][wordIndex];
         uint256 word = current.bits;
@@ -420,25 +463,52 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
                 word = current.bits;
             }
             uint256 mask = 1 << (index & 0xff);
-            if (word & mask != 0) continue; // claimed, blocked, or earlier in this batch
+            if (word & mask != 0) {
+                // claimed, blocked, or earlier in this batch
+                if (skipped.length == 0) skipped = new uint256[]((claims.length + 255) >> 8);
+                skipped[i >> 8] |= 1 << (i & 0xff);
+                continue;
+            }
             unchecked {
                 left -= _verifyEntry(programId, root, entry, left); // at most `left`
             }
             word |= mask;
-            pays[i >> 8] |= 1 << (i & 0xff);
         }
         current.bits = word;
-        return (left, pays);
+        spent = remainingBudget - left;
     }
 
-    /// @dev Verifies one batch entry against the root and what is left, emits its `Claimed`
-    /// and returns its amount.
+    /// @dev The transfers and bookings of `claimBatch`. An entry whose transfer the token refuses
+    /// (reverts or returns false) is not paid: its claimed bit is cleared again, nothing is
+    /// emitted or booked, and its amount is returned for the caller to credit back.
+    function _payBatch(
+        uint256 programId,
+        bytes32 lineId,
+        Claim[] calldata claims,
+        uint256[] memory skipped
+    ) private returns (uint256 refused) {
+        for (uint256 i = 0; i < claims.length; ++i) {
+            if (skipped.length != 0 && skipped[i >> 8] & (1 << (i & 0xff)) != 0) continue;
+            Claim calldata entry = claims[i];
+            address beneficiary = entry.beneficiary;
+            uint256 amount = entry.amount;
+            if (_token.trySafeTransfer(beneficiary, amount)) {
+                emit Claimed(programId, entry.index, beneficiary, amount);
+                _ledger.recordSpend(lineId, beneficiary, amount, bytes32(programId));
+            } else {
+                _unsettle(programId, entry.index);
+                refused += amount;
+            }
+        }
+    }
+
+    /// @dev Verifies one batch entry against the root and what is left and returns its amount.
     function _verifyEntry(
         uint256 programId,
         bytes32 root,
         Claim calldata entry,
         uint256 left
-    ) private returns (uint256 amount) {
+    ) private view returns (uint256 amount) {
         uint256 index = entry.index;
         address beneficiary = entry.beneficiary;
         amount = entry.amount;
@@ -446,19 +516,20 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
             revert Subsidy_InvalidProof(programId, index, beneficiary, amount);
         }
         _requirePayable(programId, index, beneficiary, amount, left);
-        emit Claimed(programId, index, beneficiary, amount);
     }
 
-    /// @dev A proven roster entry must pay something, to someone, within what is left.
+    /// @dev A proven roster entry must pay something, to someone other than this contract,
+    /// within what is left.
     function _requirePayable(
         uint256 programId,
         uint256 index,
         address beneficiary,
         uint256 amount,
         uint256 left
-    ) private pure {
+    ) private view {
         if (amount == 0) revert Subsidy_ZeroAmount(programId, index);
         if (beneficiary == address(0)) revert Subsidy_ZeroAddress();
+        if (beneficiary == address(this)) revert Subsidy_InvalidBeneficiary(programId, beneficiary);
         if (amount > left) revert Subsidy_InsufficientBudget(programId, left, amount);
     }
 
@@ -484,14 +555,22 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         payout = Math.min(payout, left);
     }
 
-    /// @dev Reverts unless the programme exists, is of `kind` and is Open.
-    function _requireOpen(uint256 programId, uint256 state, ProgramKind kind) private view {
+    /// @dev Whether the programme of `state` is of `kind`, not closed and Open: the hot path's
+    /// form of `_statusOf(state) == Open` (the kind and the closed flag are the word's top bits;
+    /// `now < closesAt` implies that the programme exists).
+    function _isOpen(uint256 state, ProgramKind kind) private view returns (bool) {
+        return
+            state >> KIND_SHIFT == uint256(kind) &&
+            block.timestamp >= _opensAtOf(state) &&
+            block.timestamp < _closesAtOf(state);
+    }
+
+    /// @dev For a programme that is not `_isOpen`: the error that says why.
+    function _revertNotOpen(uint256 programId, uint256 state, ProgramKind kind) private view {
         ProgramStatus status = _statusOf(state);
         if (status == ProgramStatus.None) revert Subsidy_UnknownProgram(programId);
         if (_kindOf(state) != kind) revert Subsidy_WrongKind(programId, _kindOf(state), kind);
-        if (status != ProgramStatus.Open) {
-            revert Subsidy_NotOpen(programId, status, _opensAtOf(state), _closesAtOf(state));
-        }
+        revert Subsidy_NotOpen(programId, status, _opensAtOf(state), _closesAtOf(state));
     }
 
     /// @dev The one place a programme's status is derived, from its state word and the clock.
@@ -521,6 +600,11 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         if (_closesAtOf(program.state) == 0) revert Subsidy_UnknownProgram(programId);
     }
 
+    /// @dev Clears the settled bit of an index marked claimed in this transaction (a refused payout).
+    function _unsettle(uint256 programId, uint256 index) private {
+        _settled[programId][index >> 8].bits &= ~(1 << (index & 0xff));
+    }
+
     /// @dev For an index whose settled bit is set: says whether it was blocked or claimed.
     function _revertSettled(uint256 programId, uint256 index) private view {
         if (_blocked[programId][index >> 8].bits & (1 << (index & 0xff)) != 0) {
@@ -529,9 +613,12 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         revert Subsidy_AlreadyClaimed(programId, index);
     }
 
-    /// @dev Before `closesAt`, only a PROGRAM_MANAGER without execution delay may close.
+    /// @dev Before `closesAt`, only a PROGRAM_MANAGER without execution delay may close, and not
+    /// while the AccessManager holds this contract closed (as `restricted` would refuse).
     function _requireManager(uint256 programId, uint64 closesAt) private view {
-        (bool isMember, uint32 delay) = IAccessManager(authority()).hasRole(Roles.PROGRAM_MANAGER, msg.sender);
+        IAccessManager manager = IAccessManager(authority());
+        if (manager.isTargetClosed(address(this))) revert Subsidy_CloseNotAllowed(programId, msg.sender, closesAt);
+        (bool isMember, uint32 delay) = manager.hasRole(Roles.PROGRAM_MANAGER, msg.sender);
         if (!isMember) revert Subsidy_CloseNotAllowed(programId, msg.sender, closesAt);
         if (delay != 0) revert Subsidy_ExecutionDelayed(msg.sender, Roles.PROGRAM_MANAGER, delay);
     }

@@ -1,4 +1,7 @@
-import { ZeroHash } from "ethers";
+import { existsSync, statSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+
+import { Contract, ZeroHash } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { UserError, parseAddress, parseAmount, parseBytes32, parseUint } from "../../scripts/lib/args.js";
@@ -168,12 +171,21 @@ export async function buildRoster(args: { csv: string; out: string }) {
     if (!out.toLowerCase().endsWith(".json")) {
       throw new UserError(`--out: "${out}" must end in .json (the data file is written next to it as .bin)`);
     }
+    if (!existsSync(csv) || !statSync(csv).isFile()) throw new UserError(`--csv: ${csv} does not exist`);
+    const outDir = dirname(resolve(out));
+    if (!existsSync(outDir) || !statSync(outDir).isDirectory()) {
+      throw new UserError(`--out: the folder ${outDir} does not exist`);
+    }
+    if (resolve(out) === resolve(csv)) throw new UserError("--out must not be the CSV file");
     let built;
     try {
       built = buildRosterFile(csv, out, progressBar());
     } catch (error) {
       if (error instanceof RosterError) throw new UserError(error.message);
-      if ((error as NodeJS.ErrnoException).code === "ENOENT") throw new UserError(`--csv: ${csv} does not exist`);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EACCES" || code === "EPERM" || code === "EROFS") {
+        throw new UserError(`--out: cannot write ${out} (${code}); nothing written`);
+      }
       throw error;
     }
     const { header } = built;
@@ -220,8 +232,15 @@ export async function createRoster(
     const file = openTree(args.tree);
     const root = file.root;
     const total = BigInt(file.header.total);
-    file.close();
     const ctx = await openContext(hre, args.signer);
+    const module = ctx.address("SubsidyDisbursement");
+    const self = file.indexOf(module);
+    file.close();
+    if (self !== undefined) {
+      throw new UserError(
+        `--tree: index ${self} lists the SubsidyDisbursement contract ${module} itself as beneficiary`,
+      );
+    }
     const budget = args.budget.trim() === "" ? total : parseAmount(args.budget, ctx.decimals, "budget");
     if (budget < total) {
       throw new UserError(
@@ -395,6 +414,7 @@ export async function claimBatch(
       await requireOpen(subsidies, program, id);
       let paid = 0;
       let skipped = 0;
+      const refused: number[] = [];
       for (const chunk of claimChunks(file, from, to, size)) {
         const settled = await Promise.all(
           chunk.map(async (c) => (await subsidies.isClaimed(id, c.index)) || (await subsidies.isBlocked(id, c.index))),
@@ -415,14 +435,23 @@ export async function claimBatch(
         }
         await send(
           ctx,
-          `${range}: paid ${pending.length} (${ctx.format(sum)}), skipped ${chunk.length - pending.length}`,
+          `${range}: sent ${pending.length} (${ctx.format(sum)}), skipped ${chunk.length - pending.length}`,
           subsidies,
           "claimBatch",
           [id, pending.map(toClaimStruct)],
         );
-        paid += pending.length;
+        // an entry whose transfer the token refused (a blocklisted beneficiary) stays unclaimed
+        const after = await Promise.all(pending.map((c) => subsidies.isClaimed(id, c.index)));
+        const notPaid = pending.filter((_, k) => !after[k]).map((c) => c.index);
+        if (notPaid.length > 0)
+          console.log(`${range}: the token refused ${notPaid.join(", ")}: not paid, still unclaimed`);
+        refused.push(...notPaid);
+        paid += pending.length - notPaid.length;
       }
-      console.log(`Done: ${paid} claims paid, ${skipped} skipped (claimed or blocked before)`);
+      console.log(
+        `Done: ${paid} claims paid, ${skipped} skipped (claimed or blocked before)` +
+          (refused.length > 0 ? `, ${refused.length} refused by the token (indices ${refused.join(", ")})` : ""),
+      );
     } finally {
       file.close();
     }
@@ -450,6 +479,34 @@ export async function recordOutcome(
     console.log(
       `Paid ${ctx.format(paid)}; ${beneficiary} has received ${ctx.format(await subsidies.paidTo(id, beneficiary))} in all`,
     );
+  });
+}
+
+export async function sweep(args: Base, hre: HardhatRuntimeEnvironment) {
+  await runTask(async () => {
+    const ctx = await openContext(hre, args.signer);
+    const subsidies = await subsidiesOf(ctx);
+    const count = await subsidies.programCount();
+    const open: bigint[] = [];
+    let held = 0n;
+    for (let id = 1n; id <= count; id++) {
+      const p = await subsidies.getProgram(id);
+      if (p.closed) continue;
+      open.push(id);
+      held += p.budget - p.paid;
+    }
+    const token = new Contract(
+      await subsidies.token(),
+      ["function balanceOf(address) view returns (uint256)"],
+      ctx.ethers.provider,
+    );
+    const balance = (await token.balanceOf(await subsidies.getAddress())) as bigint;
+    if (balance <= held) {
+      throw new UserError(
+        `nothing to sweep: the contract holds ${ctx.format(balance)}, all of it owed to open programmes`,
+      );
+    }
+    await send(ctx, `Swept ${ctx.format(balance - held)} to the ledger`, subsidies, "sweepSurplus", [open]);
   });
 }
 

@@ -10,7 +10,8 @@ import {SubsidyHandler} from "./SubsidyHandler.sol";
 
 /// @notice Invariants of SubsidyDisbursement (and the ledger's, with the module running on it):
 /// 1. every programme: paid <= budget, and paid is what the handler saw paid;
-/// 2. the module's token balance == sum over programmes not closed of (budget - paid);
+/// 2. the module's token balance == sum over programmes not closed of (budget - paid), plus the
+///    tokens sent to it directly and not yet swept to the ledger;
 /// 3. every roster index pays at most once, and isClaimed says so;
 /// 4. the ledger: committed + spent <= appropriated per line; its balance backs unallocated plus
 ///    the available amounts of open lines; the module's books equal the line's committed amount;
@@ -36,7 +37,7 @@ contract SubsidyInvariantsTest is SubsidiesBase {
             budgetOfficer,
             [LINE_A, LINE_B]
         );
-        bytes4[] memory actions = new bytes4[](10);
+        bytes4[] memory actions = new bytes4[](12);
         actions[0] = SubsidyHandler.createRoster.selector;
         actions[1] = SubsidyHandler.createOutcome.selector;
         actions[2] = SubsidyHandler.claim.selector;
@@ -47,6 +48,8 @@ contract SubsidyInvariantsTest is SubsidiesBase {
         actions[7] = SubsidyHandler.togglePause.selector;
         actions[8] = SubsidyHandler.closeSecondLine.selector;
         actions[9] = SubsidyHandler.warp.selector;
+        actions[10] = SubsidyHandler.donate.selector;
+        actions[11] = SubsidyHandler.sweep.selector;
         targetSelector(StdInvariant.FuzzSelector({addr: address(handler), selectors: actions}));
         targetContract(address(handler));
     }
@@ -64,11 +67,21 @@ contract SubsidyInvariantsTest is SubsidiesBase {
 
     function invariant_balanceIsTheUnpaidBudgetsOfOpenProgrammes() public view {
         uint256 expected;
+        uint256 open;
         for (uint256 id = 1; id <= subsidies.programCount(); ++id) {
             ISubsidyDisbursement.Program memory p = subsidies.getProgram(id);
-            if (!p.closed) expected += p.budget - p.paid;
+            if (!p.closed) {
+                expected += p.budget - p.paid;
+                ++open;
+            }
         }
-        assertEq(stable.balanceOf(address(subsidies)), expected, "module balance");
+        // tokens sent to the module directly are the only surplus, until swept to the ledger
+        assertEq(
+            stable.balanceOf(address(subsidies)),
+            expected + handler.donated() - handler.swept(),
+            "module balance"
+        );
+        assertEq(subsidies.openProgramCount(), open, "openProgramCount");
     }
 
     function invariant_eachIndexPaysAtMostOnce() public view {

@@ -289,6 +289,38 @@ describe("SubsidyDisbursement", function () {
         .withArgs(programId, 0, r.values[0].beneficiary, r.values[0].amount);
     });
 
+    it("pays indices anywhere in uint256 (bitmap word index >> 8, bit index & 0xff)", async function () {
+      const s = await loadFixture(base);
+      const indices = [2n ** 256n - 1n, 2n ** 255n, 255n, 256n];
+      const values: Array<[bigint, string, bigint]> = indices.map((i) => [i, fresh(), 3n]);
+      const oz = StandardMerkleTree.of(values, ["uint256", "address", "uint256"]);
+      const t = await now(ethers);
+      await s.subsidies.connect(s.programManager).createRosterProgram(LINE, oz.root, 12n, t, t + DAY, META);
+      for (const [k, [i, b, a]] of values.entries()) {
+        await expect(s.subsidies.claim(1n, i, b, a, oz.getProof(k)))
+          .to.emit(s.subsidies, "Claimed")
+          .withArgs(1n, i, b, a);
+        expect(await s.subsidies.isClaimed(1n, i)).to.equal(true);
+      }
+      for (const i of [2n ** 256n - 2n, 2n ** 255n + 1n, 254n, 257n, 0n]) {
+        expect(await s.subsidies.isClaimed(1n, i)).to.equal(false);
+      }
+    });
+
+    it("keeps programmes apart: the same roster in two programmes pays once in each", async function () {
+      const s = await loadFixture(base);
+      const r = smallRoster();
+      const first = await createRoster(s, r, ethers);
+      const second = await createRoster(s, r, ethers);
+      await s.subsidies.claim(first, ...r.args(0));
+      expect(await s.subsidies.isClaimed(second, 0)).to.equal(false);
+      await expect(s.subsidies.claim(second, ...r.args(0)))
+        .to.emit(s.subsidies, "Claimed")
+        .withArgs(second, 0, r.values[0].beneficiary, r.values[0].amount);
+      expect(await s.token.balanceOf(r.values[0].beneficiary)).to.equal(2n * r.values[0].amount);
+      expect(await s.subsidies.remaining(first)).to.equal(r.total - r.values[0].amount);
+    });
+
     it("pays at opensAt and refuses at closesAt", async function () {
       const s = await loadFixture(base);
       const r = smallRoster();
@@ -334,6 +366,20 @@ describe("SubsidyDisbursement", function () {
           .withArgs(programId, STATUS.Ended, p.opensAt, p.closesAt);
         await s.subsidies.closeProgram(programId);
         await expect(s.subsidies.claim(programId, ...r.args(0)))
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
+          .withArgs(programId, STATUS.Closed, p.opensAt, p.closesAt);
+      });
+
+      it("once a PROGRAM_MANAGER closed it early, inside its window (claim and batch)", async function () {
+        const { s, r, programId } = await loadFixture(withRoster);
+        await s.subsidies.connect(s.programManager).closeProgram(programId);
+        const p = await s.subsidies.getProgram(programId);
+        expect(await now(ethers)).to.be.below(Number(p.closesAt));
+        await expect(s.subsidies.claim(programId, ...r.args(0)))
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
+          .withArgs(programId, STATUS.Closed, p.opensAt, p.closesAt);
+        const entry = { index: 0, beneficiary: r.values[0].beneficiary, amount: r.values[0].amount, proof: r.proof(0) };
+        await expect(s.subsidies.claimBatch(programId, [entry]))
           .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
           .withArgs(programId, STATUS.Closed, p.opensAt, p.closesAt);
       });
@@ -403,6 +449,26 @@ describe("SubsidyDisbursement", function () {
           s.subsidies,
           "Subsidy_ZeroAddress",
         );
+      });
+
+      it("for this contract as beneficiary (its tokens would be counted twice)", async function () {
+        const s = await loadFixture(base);
+        const self = await s.subsidies.getAddress();
+        const oz = StandardMerkleTree.of(
+          [
+            [0n, self, 5n],
+            [1n, fresh(), 5n],
+          ],
+          ["uint256", "address", "uint256"],
+        );
+        const t = await now(ethers);
+        await s.subsidies.connect(s.programManager).createRosterProgram(LINE, oz.root, 10n, t, t + DAY, META);
+        await expect(s.subsidies.claim(1n, 0, self, 5n, oz.getProof(0)))
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_InvalidBeneficiary")
+          .withArgs(1n, self);
+        await expect(s.subsidies.claimBatch(1n, [{ index: 0, beneficiary: self, amount: 5n, proof: oz.getProof(0) }]))
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_InvalidBeneficiary")
+          .withArgs(1n, self);
       });
 
       it("while the module or the ledger is paused", async function () {
@@ -592,6 +658,36 @@ describe("SubsidyDisbursement", function () {
           s.subsidies,
           "EnforcedPause",
         );
+        await s.subsidies.connect(s.guardian).unpause();
+        await s.ledger.connect(s.guardian).pause();
+        await expect(s.subsidies.claimBatch(programId, [entry(r, 0)])).to.be.revertedWithCustomError(
+          s.ledger,
+          "EnforcedPause",
+        );
+        expect(await s.subsidies.isClaimed(programId, 0)).to.equal(false);
+      });
+
+      it("for a zero amount in an entry not skipped, even after valid entries", async function () {
+        const s = await loadFixture(base);
+        const b = fresh();
+        const oz = StandardMerkleTree.of<[bigint, string, bigint]>(
+          [
+            [0n, fresh(), 4n],
+            [1n, b, 0n],
+          ],
+          ["uint256", "address", "uint256"],
+        );
+        const t = await now(ethers);
+        await s.subsidies.connect(s.programManager).createRosterProgram(LINE, oz.root, 10n, t, t + DAY, META);
+        const entries = [...oz.entries()].map(([k, [index, beneficiary, amount]]) => ({
+          index,
+          beneficiary,
+          amount,
+          proof: oz.getProof(k),
+        }));
+        await expect(s.subsidies.claimBatch(1n, entries))
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_ZeroAmount")
+          .withArgs(1n, 1n);
       });
     });
   });
@@ -606,6 +702,36 @@ describe("SubsidyDisbursement", function () {
       expect(await s.subsidies.isBlocked(programId, 3)).to.equal(true);
       expect(await s.subsidies.isClaimed(programId, 3)).to.equal(false);
       expect(await s.subsidies.isBlocked(programId, 2)).to.equal(false);
+    });
+
+    it("keeps claimed and blocked apart in one bitmap word, and a blocked index never pays", async function () {
+      const { s, r, programId } = await loadFixture(withRoster);
+      await s.subsidies.claim(programId, ...r.args(2));
+      await s.subsidies.connect(s.programManager).blockClaim(programId, 3, REASON);
+      const views = async (i: number) => [
+        await s.subsidies.isClaimed(programId, i),
+        await s.subsidies.isBlocked(programId, i),
+      ];
+      expect(await views(2)).to.deep.equal([true, false]);
+      expect(await views(3)).to.deep.equal([false, true]);
+      expect(await views(4)).to.deep.equal([false, false]);
+      await expect(s.subsidies.claim(programId, ...r.args(3)))
+        .to.be.revertedWithCustomError(s.subsidies, "Subsidy_ClaimBlocked")
+        .withArgs(programId, 3);
+      await s.subsidies.claim(programId, ...r.args(4));
+      expect(await views(3)).to.deep.equal([false, true]);
+      expect(await s.token.balanceOf(r.values[3].beneficiary)).to.equal(0n);
+    });
+
+    it("blocks after closesAt until the programme is closed, and any index", async function () {
+      const { s, programId } = await loadFixture(withRoster);
+      await time.increaseTo((await s.subsidies.getProgram(programId)).closesAt);
+      const far = 2n ** 255n + 7n;
+      await expect(s.subsidies.connect(s.programManager).blockClaim(programId, far, REASON))
+        .to.emit(s.subsidies, "ClaimBlocked")
+        .withArgs(programId, far, REASON);
+      expect(await s.subsidies.isBlocked(programId, far)).to.equal(true);
+      expect(await s.subsidies.isBlocked(programId, far - 1n)).to.equal(false);
     });
 
     it("keeps the blocked amount for the return at close", async function () {
@@ -634,7 +760,7 @@ describe("SubsidyDisbursement", function () {
           .withArgs(programId, 0);
         await pm.blockClaim(programId, 1, REASON);
         await expect(pm.blockClaim(programId, 1, REASON))
-          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_ClaimBlocked")
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_AlreadyBlocked")
           .withArgs(programId, 1);
       });
 
@@ -711,6 +837,55 @@ describe("SubsidyDisbursement", function () {
         .withArgs(programId, b, 2n ** 100n, 5n, EVIDENCE);
     });
 
+    it("pays at opensAt and at closesAt - 1, refuses at closesAt", async function () {
+      const s = await loadFixture(base);
+      const programId = await createOutcome(s, ethers, { opensIn: 100, closesIn: 200 });
+      const p = await s.subsidies.getProgram(programId);
+      const verifier = s.subsidies.connect(s.verifier);
+      await time.setNextBlockTimestamp(p.opensAt);
+      await expect(verifier.recordOutcome(programId, fresh(), 1n, EVIDENCE)).to.emit(s.subsidies, "OutcomeRecorded");
+      await time.setNextBlockTimestamp(p.closesAt - 1n);
+      await expect(verifier.recordOutcome(programId, fresh(), 1n, EVIDENCE)).to.emit(s.subsidies, "OutcomeRecorded");
+      await time.setNextBlockTimestamp(p.closesAt);
+      await expect(verifier.recordOutcome(programId, fresh(), 1n, EVIDENCE))
+        .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
+        .withArgs(programId, STATUS.Ended, p.opensAt, p.closesAt);
+    });
+
+    it("caps the first payout when the cap is below quantity x rate, and the budget binds below the cap", async function () {
+      const s = await loadFixture(base);
+      const programId = await createOutcome(s, ethers, { budget: 25n, rate: 10n, cap: 15n });
+      const [a, b] = [fresh(), fresh()];
+      const verifier = s.subsidies.connect(s.verifier);
+      await expect(verifier.recordOutcome(programId, a, 2n, EVIDENCE))
+        .to.emit(s.subsidies, "OutcomeRecorded")
+        .withArgs(programId, a, 2n, 15n, EVIDENCE);
+      // b could get 15 by the cap, but only 10 are left
+      await expect(verifier.recordOutcome(programId, b, 9n, EVIDENCE))
+        .to.emit(s.subsidies, "OutcomeRecorded")
+        .withArgs(programId, b, 9n, 10n, EVIDENCE);
+      expect([await s.subsidies.paidTo(programId, a), await s.subsidies.paidTo(programId, b)]).to.deep.equal([
+        15n,
+        10n,
+      ]);
+      // the cap is checked before the budget: a is told it reached its cap
+      await expect(verifier.recordOutcome(programId, a, 1n, EVIDENCE))
+        .to.be.revertedWithCustomError(s.subsidies, "Subsidy_CapReached")
+        .withArgs(programId, a, 15n);
+    });
+
+    it("keeps paidTo per programme", async function () {
+      const s = await loadFixture(base);
+      const one = await createOutcome(s, ethers, { budget: 100n, rate: 10n, cap: 20n });
+      const two = await createOutcome(s, ethers, { budget: 100n, rate: 10n, cap: 20n });
+      const b = fresh();
+      await s.subsidies.connect(s.verifier).recordOutcome(one, b, 2n, EVIDENCE);
+      expect(await s.subsidies.paidTo(two, b)).to.equal(0n);
+      await expect(s.subsidies.connect(s.verifier).recordOutcome(two, b, 5n, EVIDENCE))
+        .to.emit(s.subsidies, "OutcomeRecorded")
+        .withArgs(two, b, 5n, 20n, EVIDENCE);
+    });
+
     it("has no cap per beneficiary when the cap is 0", async function () {
       const s = await loadFixture(base);
       const programId = await createOutcome(s, ethers, { budget: 100n, rate: 10n, cap: 0n });
@@ -736,6 +911,10 @@ describe("SubsidyDisbursement", function () {
           s.subsidies,
           "Subsidy_ZeroAddress",
         );
+        const self = await s.subsidies.getAddress();
+        await expect(verifier.recordOutcome(programId, self, 1n, EVIDENCE))
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_InvalidBeneficiary")
+          .withArgs(programId, self);
         await expect(s.subsidies.connect(s.programManager).recordOutcome(programId, fresh(), 1n, EVIDENCE))
           .to.be.revertedWithCustomError(s.subsidies, "AccessManagedUnauthorized")
           .withArgs(s.programManager.address);
@@ -746,6 +925,15 @@ describe("SubsidyDisbursement", function () {
         await expect(verifier.recordOutcome(rosterId, fresh(), 1n, EVIDENCE))
           .to.be.revertedWithCustomError(s.subsidies, "Subsidy_WrongKind")
           .withArgs(rosterId, ROSTER, OUTCOME);
+      });
+
+      it("once a PROGRAM_MANAGER closed it early, inside its window", async function () {
+        const { s, programId } = await loadFixture(withOutcome);
+        await s.subsidies.connect(s.programManager).closeProgram(programId);
+        const p = await s.subsidies.getProgram(programId);
+        await expect(s.subsidies.connect(s.verifier).recordOutcome(programId, fresh(), 1n, EVIDENCE))
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
+          .withArgs(programId, STATUS.Closed, p.opensAt, p.closesAt);
       });
 
       it("outside the window and while paused", async function () {
@@ -790,8 +978,53 @@ describe("SubsidyDisbursement", function () {
       expect(await s.ledger.committedBy(LINE, await s.subsidies.getAddress())).to.equal(0n);
       expect(await s.subsidies.programStatus(programId)).to.equal(STATUS.Closed);
       expect(await s.subsidies.remaining(programId)).to.equal(0n);
+      expect(await s.subsidies.openProgramCount()).to.equal(0n);
       const closed = await s.subsidies.getProgram(programId);
       expect([closed.closed, closed.paid, closed.budget]).to.deep.equal([true, r.values[0].amount, r.total]);
+    });
+
+    it("opens to anyone at the exact second closesAt, when claims stop (not one second before)", async function () {
+      const { s, r, programId } = await loadFixture(withRoster);
+      const p = await s.subsidies.getProgram(programId);
+      await time.setNextBlockTimestamp(p.closesAt - 1n);
+      await expect(s.subsidies.connect(s.people[0]).closeProgram(programId))
+        .to.be.revertedWithCustomError(s.subsidies, "Subsidy_CloseNotAllowed")
+        .withArgs(programId, s.people[0].address, p.closesAt);
+      await time.setNextBlockTimestamp(p.closesAt - 1n);
+      await s.subsidies.claim(programId, ...r.args(0));
+      await time.setNextBlockTimestamp(p.closesAt);
+      await expect(s.subsidies.connect(s.people[0]).closeProgram(programId))
+        .to.emit(s.subsidies, "ProgramClosed")
+        .withArgs(programId, r.total - r.values[0].amount);
+    });
+
+    it("lets anyone close after closesAt while the module and the ledger are paused", async function () {
+      const { s, r, programId } = await loadFixture(withRoster);
+      await s.subsidies.connect(s.guardian).pause();
+      await s.ledger.connect(s.guardian).pause();
+      await time.increaseTo((await s.subsidies.getProgram(programId)).closesAt);
+      await expect(s.subsidies.connect(s.people[2]).closeProgram(programId))
+        .to.emit(s.subsidies, "ProgramClosed")
+        .withArgs(programId, r.total);
+      expect(await s.token.balanceOf(await s.subsidies.getAddress())).to.equal(0n);
+    });
+
+    it("refuses the early close while the AccessManager holds the contract closed; after closesAt anyone closes", async function () {
+      const { s, r, programId } = await loadFixture(withRoster);
+      const target = await s.subsidies.getAddress();
+      await s.manager.setTargetClosed(target, true);
+      const p = await s.subsidies.getProgram(programId);
+      await expect(s.subsidies.connect(s.programManager).closeProgram(programId))
+        .to.be.revertedWithCustomError(s.subsidies, "Subsidy_CloseNotAllowed")
+        .withArgs(programId, s.programManager.address, p.closesAt);
+      // the restricted functions are closed too
+      await expect(s.subsidies.connect(s.programManager).blockClaim(programId, 0, REASON))
+        .to.be.revertedWithCustomError(s.subsidies, "AccessManagedUnauthorized")
+        .withArgs(s.programManager.address);
+      await time.increaseTo(p.closesAt);
+      await expect(s.subsidies.connect(s.people[0]).closeProgram(programId))
+        .to.emit(s.subsidies, "ProgramClosed")
+        .withArgs(programId, r.total);
     });
 
     it("lets a PROGRAM_MANAGER close at any time, also while the module and the ledger are paused", async function () {
@@ -860,6 +1093,85 @@ describe("SubsidyDisbursement", function () {
           .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnknownProgram")
           .withArgs(42n);
       });
+    });
+  });
+
+  describe("sweepSurplus", function () {
+    /** Two open programmes (1 roster with one claim paid, 3 outcome), one closed (2), and a donation. */
+    async function withSurplus() {
+      const s = await subsidySuite(ethers);
+      const r = smallRoster();
+      await createRoster(s, r, ethers);
+      await s.subsidies.claim(1n, ...r.args(0));
+      await createOutcome(s, ethers, { budget: 50n, rate: 1n });
+      await s.subsidies.connect(s.programManager).closeProgram(2n);
+      await createOutcome(s, ethers, { budget: 70n, rate: 1n });
+      const donation = 1_234n;
+      await s.token.mint(await s.subsidies.getAddress(), donation);
+      return { s, r, donation, held: r.total - r.values[0].amount + 70n };
+    }
+
+    it("sends tokens held beyond the open programmes' unpaid budgets to the ledger as unallocated cash", async function () {
+      const { s, donation, held } = await loadFixture(withSurplus);
+      expect(await s.subsidies.openProgramCount()).to.equal(2n);
+      const module = await s.subsidies.getAddress();
+      const unallocated = await s.ledger.unallocated();
+      const lineBefore = await s.ledger.getLine(LINE);
+      expect(await s.subsidies.connect(s.people[0]).sweepSurplus.staticCall([1n, 3n])).to.equal(donation);
+      const tx = s.subsidies.connect(s.people[0]).sweepSurplus([1n, 3n]);
+      await expect(tx).to.emit(s.subsidies, "SurplusSwept").withArgs(s.people[0].address, donation);
+      await expect(tx).to.emit(s.ledger, "Deposited").withArgs(module, donation, ZeroHash);
+      await expect(tx).to.changeTokenBalances(ethers, s.token, [s.subsidies, s.ledger], [-donation, donation]);
+      expect(await s.token.balanceOf(module)).to.equal(held);
+      expect(await s.ledger.unallocated()).to.equal(unallocated + donation);
+      expect(await s.ledger.getLine(LINE)).to.deep.equal(lineBefore);
+      await expect(s.subsidies.sweepSurplus([1n, 3n]))
+        .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NoSurplus")
+        .withArgs(held, held);
+    });
+
+    it("needs exactly the open programmes, ascending", async function () {
+      const { s } = await loadFixture(withSurplus);
+      for (const ids of [[], [1n], [1n, 2n, 3n]]) {
+        await expect(s.subsidies.sweepSurplus(ids))
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_OpenProgramsMismatch")
+          .withArgs(ids.length, 2n);
+      }
+      for (const [ids, bad] of [
+        [[3n, 1n], 1n],
+        [[1n, 1n], 1n],
+        [[1n, 2n], 2n], // closed
+        [[1n, 9n], 9n], // unknown
+        [[0n, 1n], 0n],
+      ] as Array<[bigint[], bigint]>) {
+        await expect(s.subsidies.sweepSurplus(ids))
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotAnOpenProgram")
+          .withArgs(bad);
+      }
+    });
+
+    it("works with no open programme, and stops while paused", async function () {
+      const s = await loadFixture(base);
+      await s.token.mint(await s.subsidies.getAddress(), 5n);
+      await s.subsidies.connect(s.guardian).pause();
+      await expect(s.subsidies.sweepSurplus([])).to.be.revertedWithCustomError(s.subsidies, "EnforcedPause");
+      await s.subsidies.connect(s.guardian).unpause();
+      await expect(s.subsidies.sweepSurplus([])).to.emit(s.subsidies, "SurplusSwept").withArgs(s.admin.address, 5n);
+      await expect(s.subsidies.sweepSurplus([]))
+        .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NoSurplus")
+        .withArgs(0n, 0n);
+    });
+  });
+
+  describe("openProgramCount", function () {
+    it("counts programmes created and not closed", async function () {
+      const s = await loadFixture(base);
+      expect(await s.subsidies.openProgramCount()).to.equal(0n);
+      await createRoster(s, smallRoster(), ethers);
+      await createOutcome(s, ethers);
+      expect(await s.subsidies.openProgramCount()).to.equal(2n);
+      await s.subsidies.connect(s.programManager).closeProgram(1n);
+      expect([await s.subsidies.openProgramCount(), await s.subsidies.programCount()]).to.deep.equal([1n, 2n]);
     });
   });
 
@@ -939,10 +1251,10 @@ describe("SubsidyDisbursement", function () {
       });
     }
 
-    it("leaves claim, claimBatch and closeProgram open to anyone (closeProgram checks itself)", async function () {
+    it("leaves claim, claimBatch, closeProgram and sweepSurplus open to anyone (closeProgram checks itself)", async function () {
       const s = await loadFixture(base);
       const target = await s.subsidies.getAddress();
-      for (const fn of ["claim", "claimBatch", "closeProgram"] as const) {
+      for (const fn of ["claim", "claimBatch", "closeProgram", "sweepSurplus"] as const) {
         const selector = s.subsidies.interface.getFunction(fn)!.selector;
         expect(await s.manager.getTargetFunctionRole(target, selector)).to.equal(ROLES.ADMIN);
       }

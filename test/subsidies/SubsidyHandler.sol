@@ -53,6 +53,9 @@ contract SubsidyHandler is Test {
     mapping(uint256 programId => mapping(address beneficiary => uint256)) public paidTo;
     uint256 public programs;
     uint256 public totalPaid;
+    /// @dev Tokens sent to the module directly, and what `sweepSurplus` sent on to the ledger.
+    uint256 public donated;
+    uint256 public swept;
     /// @dev How many calls of each kind succeeded (a run that only reverts would prove nothing).
     mapping(bytes4 action => uint256) public succeeded;
     bool public paused;
@@ -180,7 +183,7 @@ contract SubsidyHandler is Test {
         uint256 i = indexSeed % _rosters[id].amounts.length;
         bytes4 expected;
         if (ghosts[id].closed) expected = ISubsidyDisbursement.Subsidy_ProgramClosed.selector;
-        else if (blocked[id][i]) expected = ISubsidyDisbursement.Subsidy_ClaimBlocked.selector;
+        else if (blocked[id][i]) expected = ISubsidyDisbursement.Subsidy_AlreadyBlocked.selector;
         else if (timesPaid[id][i] != 0) expected = ISubsidyDisbursement.Subsidy_AlreadyClaimed.selector;
         vm.prank(programManager);
         try subsidies.blockClaim(id, i, "reason") {
@@ -240,6 +243,51 @@ contract SubsidyHandler is Test {
             assertEq(balanceBefore - stable.balanceOf(address(subsidies)), g.budget - g.paid, "returned");
         } catch (bytes memory reason) {
             assertEq(bytes4(reason), expected, "close reverted with an unexpected error");
+        }
+    }
+
+    /// @dev Tokens sent to the module without any of its functions (a mistaken transfer).
+    function donate(uint256 amount) external {
+        amount = bound(amount, 1, 1e9);
+        stable.mint(address(subsidies), amount);
+        donated += amount;
+    }
+
+    /// @dev Sweeps with the exact set of open programmes (or, one time in four, a wrong one).
+    function sweep(uint8 mode) external {
+        uint256 open;
+        for (uint256 id = 1; id <= programs; ++id) if (!ghosts[id].closed) ++open;
+        uint256[] memory ids = new uint256[](open);
+        uint256 k;
+        uint256 held;
+        for (uint256 id = 1; id <= programs; ++id) {
+            if (ghosts[id].closed) continue;
+            ids[k++] = id;
+            held += ghosts[id].budget - ghosts[id].paid;
+        }
+        bytes4 expected;
+        bool incomplete = mode % 4 == 0 && open > 0;
+        if (incomplete) {
+            // drop the last open programme: the set is incomplete
+            assembly ("memory-safe") {
+                mstore(ids, sub(open, 1))
+            }
+        }
+        if (paused) {
+            expected = Pausable.EnforcedPause.selector;
+        } else if (incomplete) {
+            expected = ISubsidyDisbursement.Subsidy_OpenProgramsMismatch.selector;
+        } else if (donated == swept) {
+            expected = ISubsidyDisbursement.Subsidy_NoSurplus.selector;
+        }
+        if (expected == bytes4(0)) assertEq(stable.balanceOf(address(subsidies)), held + donated - swept, "held");
+        try subsidies.sweepSurplus(ids) returns (uint256 amount) {
+            assertEq(expected, bytes4(0), "sweep succeeded but should have reverted");
+            succeeded[this.sweep.selector]++;
+            assertEq(amount, donated - swept, "swept amount");
+            swept += amount;
+        } catch (bytes memory reason) {
+            assertEq(bytes4(reason), expected, "sweep reverted with an unexpected error");
         }
     }
 

@@ -2,7 +2,7 @@
  * The roster library (scripts/lib/roster): CSV checks reported by line, trees equal to
  * OpenZeppelin's StandardMerkleTree, and the tree file's lookups.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
@@ -21,9 +21,11 @@ import {
   leafHash,
   progressBar,
   proofOf,
+  readRosterCsv,
   rowsFromCsvText,
   rowsFromValues,
   verifyProof,
+  writeRosterFile,
 } from "../../scripts/lib/roster/index.js";
 import { Keccak256 } from "../../scripts/lib/roster/keccak.js";
 
@@ -129,21 +131,129 @@ describe("roster library", function () {
       const issues = issuesOf(`beneficiary,amount\n${A},0\nnope,1\n${B},x\n`);
       expect(issues.map((i) => i.line)).to.deep.equal([2, 3, 4]);
       const many = ["beneficiary,amount", ...Array.from({ length: 30 }, () => `${A},0`)].join("\n");
-      try {
-        rowsFromCsvText(many);
-      } catch (error) {
-        expect((error as RosterError).issues).to.have.length(MAX_ISSUES);
-        expect((error as RosterError).message).to.match(/further lines not checked/);
-      }
+      expect(() => rowsFromCsvText(many)).to.throw(RosterError, /further lines not checked/);
+      const lines = issuesOf(many).map((i) => i.line);
+      expect(lines).to.deep.equal(Array.from({ length: MAX_ISSUES }, (_, k) => k + 2));
     });
 
-    it("writes nothing when the CSV has a problem", function () {
-      const csv = join(dir, "bad.csv");
-      const out = join(dir, "bad.json");
+    it("tolerates no final line end, whitespace-only lines, tabs and quoted fields and header", function () {
+      const rows = rowsFromCsvText(`"Beneficiary"\t,\t"AMOUNT"\n \t \n"${A}","5"\n\t${B}\t,\t" 7 "`);
+      expect(rows.count).to.equal(2);
+      expect(rows.total).to.equal(12n);
+      expect(Array.from(rows.lines)).to.deep.equal([3, 4]);
+    });
+
+    it("reads leading zeros as decimal (007 is 7, not octal)", function () {
+      const rows = rowsFromCsvText(
+        `beneficiary,amount\n${A},007\n${B},0000000000000000000000000000000000000000000012\n`,
+      );
+      expect(rows.total).to.equal(19n);
+      expect(issuesOf(`beneficiary,amount\n${A},000\n`)[0].message).to.match(/amount is 0/);
+    });
+
+    it("refuses huge amounts without parsing them, and accepts 2^128 - 1 exactly", function () {
+      const max = 2n ** 128n - 1n;
+      expect(rowsFromCsvText(`beneficiary,amount\n${A},${max}\n`).total).to.equal(max);
+      const issues = issuesOf(`beneficiary,amount\n${A},${"9".repeat(100_000)}\n${B},${max + 1n}\n`);
+      expect(issues.map((i) => i.line)).to.deep.equal([2, 3]);
+      expect(issues[0].message).to.match(/100000 digits\) is more than a programme can hold/);
+      expect(issues[0].message.length).to.be.below(200);
+      expect(issues[1].message).to.match(/more than a programme can hold/);
+    });
+
+    const refused: Array<[string, string, RegExp]> = [
+      ["a decimal amount with zeros", `${A},150.000000`, /not a whole number/],
+      ["a plus sign", `${A},+5`, /not a whole number/],
+      ["an underscore separator", `${A},1_000`, /not a whole number/],
+      ["a thousands separator in quotes", `${A},"1,000"`, /2 columns.*no thousands separator/],
+      ["a non-breaking space in an address (shown escaped)", `${A}\u00a0,5`, /\\u\{a0\}" is not an address/],
+      ["a BOM in the middle of the file (shown escaped)", `\ufeff${A},5`, /"\\u\{feff\}0x.*is not an address/],
+      ["an address without 0x", `${A.slice(2)},5`, /not an address/],
+      ["a semicolon separator", `${A};5`, /separator must be a comma/],
+      ["an unbalanced quote", `"${A},5`, /not an address/],
+    ];
+    for (const [what, row, message] of refused) {
+      it(`reports ${what} with its line number`, function () {
+        const issues = issuesOf(`beneficiary,amount\n\n${row}\n`);
+        expect(issues).to.have.length(1);
+        expect(issues[0].line).to.equal(3);
+        expect(issues[0].message).to.match(message);
+      });
+    }
+
+    it("explains a header with another separator, lone CR line ends or no header at all", function () {
+      expect(issuesOf(`beneficiary;amount\n${A};5\n`)[0].message).to.match(/separator must be a comma/);
+      expect(issuesOf(`beneficiary\tamount\n`)[0].message).to.match(/separator must be a comma/);
+      const cr = issuesOf(`beneficiary,amount\r${A},5\r${B},6\r`);
+      expect(cr).to.have.length(1);
+      expect(cr[0].line).to.equal(1);
+      expect(cr[0].message).to.match(/lone CR/);
+      expect(issuesOf(`${A},5\n${B},6\n`)[0].message).to.match(/first line must be the header/);
+      expect(issuesOf(`amount,beneficiary\n5,${A}\n`)[0]).to.deep.include({ line: 1 });
+      expect(issuesOf("\ufeff")[0].message).to.match(/empty file/);
+    });
+
+    it("accepts an all-upper-case address with a 0X prefix and checks every mixed-case one", function () {
+      const upper = `0X${A.slice(2).replace(/1/g, "A").toUpperCase()}`;
+      expect(rowsFromCsvText(`beneficiary,amount\n${upper},1\n`).count).to.equal(1);
+      const good = getAddress(fresh());
+      const issues = issuesOf(`beneficiary,amount\n${good},1\n${badChecksum()},2\n${good.toLowerCase()},3\n`);
+      expect(issues.map((i) => [i.line, /checksum|listed already/.test(i.message)])).to.deep.equal([
+        [3, true],
+        [4, true],
+      ]);
+    });
+
+    it("reads a file in any chunk size as it reads the text (lines split across chunks, CRLF, BOM)", function () {
+      const text =
+        `\ufeffbeneficiary,amount\r\n` +
+        Array.from({ length: 40 }, (_, i) => `${getAddress(fresh())},${i + 1}\r\n${i % 7 === 0 ? "\r\n" : ""}`).join(
+          "",
+        );
+      const csv = join(dir, "chunks.csv");
+      writeFileSync(csv, text);
+      const whole = rowsFromCsvText(text);
+      for (const size of [1, 2, 3, 7, 43, 44, 45, 64, 1000]) {
+        const rows = readRosterCsv(csv, undefined, size);
+        expect(rows.count).to.equal(40);
+        expect(rows.total).to.equal(whole.total);
+        expect(Buffer.from(rows.beneficiaries).equals(Buffer.from(whole.beneficiaries)), `chunk ${size}`).to.equal(
+          true,
+        );
+        expect(Array.from(rows.lines)).to.deep.equal(Array.from(whole.lines));
+      }
+      writeFileSync(csv, `beneficiary,amount\n${A},1\n${A},2`);
+      for (const size of [1, 5, 50]) expect(() => readRosterCsv(csv, undefined, size)).to.throw(RosterError, /line 3/);
+    });
+
+    it("writes nothing when the CSV has a problem, and leaves an earlier tree file as it was", function () {
+      const sub = mkdtempSync(join(dir, "nothing-"));
+      const csv = join(sub, "bad.csv");
+      const out = join(sub, "bad.json");
       writeFileSync(csv, `beneficiary,amount\n${A},1\n${A},2\n`);
       expect(() => buildRosterFile(csv, out)).to.throw(RosterError, /line 3/);
-      expect(existsSync(out)).to.equal(false);
-      expect(existsSync(dataPathFor(out))).to.equal(false);
+      expect(readdirSync(sub)).to.deep.equal(["bad.csv"]);
+      // a good build, then a bad CSV over the same output: the first tree file stays whole
+      writeFileSync(csv, `beneficiary,amount\n${A},1\n`);
+      buildRosterFile(csv, out);
+      const before = [readFileSync(out), readFileSync(dataPathFor(out))];
+      writeFileSync(csv, `beneficiary,amount\n${A},1\n${B},x\n`);
+      expect(() => buildRosterFile(csv, out)).to.throw(RosterError, /line 3/);
+      expect([readFileSync(out), readFileSync(dataPathFor(out))]).to.deep.equal(before);
+      expect(readdirSync(sub).sort()).to.deep.equal(["bad.bin", "bad.csv", "bad.json"]);
+    });
+
+    it("leaves no temporary file when writing fails", function () {
+      const rows = rowsFromValues([{ beneficiary: A, amount: 1n }]);
+      const sub = mkdtempSync(join(dir, "fail-"));
+      const out = join(sub, "missing-folder", "r.json");
+      expect(() => writeRosterFile(out, rows, buildTree(rows), "x.csv")).to.throw(/ENOENT/);
+      // the header's rename fails (a folder is in the way): the data file's temporary is gone too
+      const blocked = join(sub, "blocked.json");
+      mkdirSync(blocked);
+      writeFileSync(join(blocked, "keep"), "");
+      expect(() => writeRosterFile(blocked, rows, buildTree(rows), "x.csv")).to.throw();
+      expect(readdirSync(sub).filter((f) => f.includes("partial"))).to.deep.equal([]);
     });
   });
 

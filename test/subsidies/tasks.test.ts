@@ -1,8 +1,8 @@
 /**
  * The subsidies tasks, run through Hardhat's task runner on an in-process chain: a Hardhat
- * runtime built from the project's config (which registers every task), with an Ignition folder of its
- * own that holds the addresses of a suite deployed by this test. Happy paths and the argument
- * checks that must end in one clear line (never a stack trace).
+ * runtime built from the project's config (which registers them, tasks/index.ts), with an
+ * Ignition folder of its own that holds the addresses of a suite deployed by this test. Happy
+ * paths and the argument checks that must end in one clear line (never a stack trace).
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -140,6 +140,12 @@ describe("subsidies tasks", function () {
       await fails("build-roster", { csv: "", out: tree }, /--csv is required/);
       await fails("build-roster", { csv: join(dir, "missing.csv"), out: tree }, /does not exist/);
       await fails("build-roster", { csv: join(dir, "roster.csv"), out: join(dir, "x.txt") }, /must end in \.json/);
+      await fails(
+        "build-roster",
+        { csv: join(dir, "roster.csv"), out: join(dir, "no-such-folder", "r.json") },
+        /--out: the folder .*no-such-folder does not exist/,
+      );
+      await fails("build-roster", { csv: dir, out: tree }, /--csv: .* does not exist/);
     });
 
     it("shows a claim and its proof by index or beneficiary", async function () {
@@ -184,6 +190,18 @@ describe("subsidies tasks", function () {
         "create-roster",
         { line: LINE, tree, closes: "+1d", signer: "5" },
         /does not hold PROGRAM_MANAGER. Grant it with: npx hardhat roles grant --role PROGRAM_MANAGER/,
+      );
+      expect(await subsidies.programCount()).to.equal(1n);
+    });
+
+    it("refuses a roster that lists the SubsidyDisbursement contract itself", async function () {
+      const self = join(dir, "self.csv");
+      writeFileSync(self, `beneficiary,amount\n${fresh()},5\n${await subsidies.getAddress()},5\n`);
+      await run("build-roster", { csv: self, out: join(dir, "self.json") });
+      await fails(
+        "create-roster",
+        { line: LINE, tree: join(dir, "self.json"), closes: "+1d" },
+        /index 1 lists the SubsidyDisbursement contract .* itself/,
       );
       expect(await subsidies.programCount()).to.equal(1n);
     });
@@ -256,8 +274,9 @@ describe("subsidies tasks", function () {
       await fails("claim-batch", { program: "1", tree, from: "4", to: "2" }, /--to 2 is below --from 4/);
       const result = await run("claim-batch", { program: "1", tree, chunk: "3" });
       expect(result.err).to.equal("");
-      expect(result.out).to.match(/indices 0-2: paid 1 \(2\.0\), skipped 2/);
-      expect(result.out).to.match(/indices 3-5: paid 3/);
+      expect(result.out).to.match(/indices 0-2: sent 1 \(2\.0\), skipped 2/);
+      expect(result.out).to.match(/indices 3-5: sent 3/);
+      expect(result.out).not.to.match(/refused/);
       expect(result.out).to.match(/Done: 5 claims paid, 2 skipped/);
       for (const i of [1, 3, 4, 5, 6]) expect(await subsidies.isClaimed(1n, i)).to.equal(true);
       expect(await subsidies.isBlocked(1n, 2)).to.equal(true);
@@ -288,6 +307,17 @@ describe("subsidies tasks", function () {
         { program: "2", beneficiary: b, quantity: "1", evidence: "x", signer: "4" },
         /does not hold OUTCOME_VERIFIER/,
       );
+    });
+
+    it("sweeps tokens sent to the contract by mistake to the ledger", async function () {
+      const { ethers } = await hre.network.getOrCreate();
+      await fails("sweep", {}, /nothing to sweep/);
+      const token = await ethers.getContractAt("TestStablecoin", await subsidies.token());
+      await token.mint(await subsidies.getAddress(), 2_500_000n);
+      const result = await run("sweep");
+      expect(result.err).to.equal("");
+      expect(result.out).to.match(/Swept 2\.5 to the ledger: tx 0x/);
+      await fails("sweep", {}, /nothing to sweep/);
     });
 
     it("closes: only a PROGRAM_MANAGER before closesAt; the rest returns to the line", async function () {

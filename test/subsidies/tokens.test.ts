@@ -95,7 +95,26 @@ describe("SubsidyDisbursement token matrix", function () {
       expect(await s.subsidies.remaining(programId)).to.equal(9_000n);
     });
 
-    it("refuses a batch, an outcome or a close re-entered from a payout", async function () {
+    it("refuses a claim re-entered from a batch's transfer; the batch pays its entries once", async function () {
+      const { s, token, r, programId } = await loadFixture(reentrant);
+      const data = s.subsidies.interface.encodeFunctionData("claim", [programId, ...r.args(1)]);
+      await token.arm(await s.subsidies.getAddress(), data);
+      const entry = (i: number) => ({
+        index: i,
+        beneficiary: r.values[i].beneficiary,
+        amount: r.values[i].amount,
+        proof: r.proof(i),
+      });
+      await s.subsidies.claimBatch(programId, [entry(0), entry(1)]);
+      expect(await token.lastReentrySucceeded()).to.equal(false);
+      expect((await token.lastReentryResult()).slice(0, 10)).to.equal(
+        s.subsidies.interface.getError("ReentrancyGuardReentrantCall")!.selector,
+      );
+      expect(await token.balanceOf(r.values[1].beneficiary)).to.equal(1_000n);
+      expect(await s.subsidies.remaining(programId)).to.equal(8_000n);
+    });
+
+    it("refuses a batch, an outcome, a close or a sweep re-entered from a payout", async function () {
       const { s, token, r, programId } = await loadFixture(reentrant);
       const outcomeId = await createOutcome(s, ethers, { budget: 100n, rate: 1n });
       const entry = (i: number) => ({
@@ -107,6 +126,7 @@ describe("SubsidyDisbursement token matrix", function () {
       for (const data of [
         s.subsidies.interface.encodeFunctionData("claimBatch", [programId, [entry(1), entry(2)]]),
         s.subsidies.interface.encodeFunctionData("closeProgram", [programId]),
+        s.subsidies.interface.encodeFunctionData("sweepSurplus", [[programId, outcomeId]]),
       ]) {
         await token.arm(await s.subsidies.getAddress(), data);
         await s.subsidies.connect(s.verifier).recordOutcome(outcomeId, fresh(), 5n, id("e"));
@@ -114,7 +134,7 @@ describe("SubsidyDisbursement token matrix", function () {
       }
       expect(await s.subsidies.isClaimed(programId, 1)).to.equal(false);
       expect((await s.subsidies.getProgram(programId)).closed).to.equal(false);
-      expect(await s.subsidies.remaining(outcomeId)).to.equal(90n);
+      expect(await s.subsidies.remaining(outcomeId)).to.equal(85n); // three payouts of 5
     });
   });
 
@@ -136,6 +156,69 @@ describe("SubsidyDisbursement token matrix", function () {
     await expect(subsidies.connect(s.programManager).createOutcomeProgram(LINE, 1_000_000n, 1n, 0n, t, t + DAY, META))
       .to.be.revertedWithCustomError(subsidies, "Subsidy_TransferShortfall")
       .withArgs(1_000_000n, 990_000n);
+  });
+
+  describe("a token that refuses a beneficiary (blocklist)", function () {
+    async function blocklisted() {
+      const s = await subsidySuiteOn(ethers, "BlocklistToken");
+      const token = s.token as unknown as BlocklistToken;
+      const r = roster(people(4, 700n));
+      const programId = await createRoster(s, r, ethers);
+      const entry = (i: number) => ({
+        index: i,
+        beneficiary: r.values[i].beneficiary,
+        amount: r.values[i].amount,
+        proof: r.proof(i),
+      });
+      return { s, token, r, programId, entry };
+    }
+
+    it("claimBatch skips the refused entry (not paid, not claimed, no event) and pays the others", async function () {
+      const { s, token, r, programId, entry } = await loadFixture(blocklisted);
+      await token.setBlocked(r.values[1].beneficiary, true);
+      const tx = await s.subsidies.claimBatch(
+        programId,
+        [0, 1, 2].map((i) => entry(i)),
+      );
+      const receipt = await tx.wait();
+      const claimed = receipt!.logs
+        .map((log) => s.subsidies.interface.parseLog(log))
+        .filter((e) => e?.name === "Claimed")
+        .map((e) => Number(e!.args.index));
+      expect(claimed).to.deep.equal([0, 2]);
+      const spent = receipt!.logs
+        .map((log) => s.ledger.interface.parseLog(log))
+        .filter((e) => e?.name === "Spent")
+        .map((e) => e!.args.payee as string);
+      expect(spent).to.deep.equal([r.values[0].beneficiary, r.values[2].beneficiary]);
+      expect(await s.subsidies.isClaimed(programId, 1)).to.equal(false);
+      expect(await s.subsidies.remaining(programId)).to.equal(1_400n);
+      expect(await token.balanceOf(await s.subsidies.getAddress())).to.equal(1_400n);
+      expect((await s.ledger.getLine(LINE)).spent).to.equal(1_400n);
+      // once the token lets it through, the entry is claimable as any other
+      await token.setBlocked(r.values[1].beneficiary, false);
+      await expect(s.subsidies.claim(programId, ...r.args(1)))
+        .to.emit(s.subsidies, "Claimed")
+        .withArgs(programId, 1, r.values[1].beneficiary, 700n);
+    });
+
+    it("a batch of refused entries changes nothing", async function () {
+      const { s, token, r, programId, entry } = await loadFixture(blocklisted);
+      await token.setBlocked(r.values[0].beneficiary, true);
+      await token.setBlocked(r.values[3].beneficiary, true);
+      await expect(s.subsidies.claimBatch(programId, [entry(3), entry(0)])).not.to.emit(s.subsidies, "Claimed");
+      expect(await s.subsidies.remaining(programId)).to.equal(r.total);
+      expect(await s.subsidies.isClaimed(programId, 0)).to.equal(false);
+      expect(await s.subsidies.isClaimed(programId, 3)).to.equal(false);
+    });
+
+    it("a repeated refused entry stays unclaimed", async function () {
+      const { s, token, r, programId, entry } = await loadFixture(blocklisted);
+      await token.setBlocked(r.values[2].beneficiary, true);
+      await s.subsidies.claimBatch(programId, [entry(2), entry(2), entry(3)]);
+      expect(await s.subsidies.isClaimed(programId, 2)).to.equal(false);
+      expect(await s.subsidies.remaining(programId)).to.equal(r.total - 700n);
+    });
   });
 
   it("leaves no funds stuck when the token refuses a beneficiary: block the entry, close, return", async function () {

@@ -4,6 +4,13 @@
  * in file order) becomes roster index i. Every row is checked; problems are reported with their
  * line numbers (first 20), duplicates with both lines. The file is read in chunks and parsed
  * as bytes into flat buffers, so a million rows take seconds and little memory.
+ *
+ * Tolerated: a UTF-8 BOM, CRLF or LF line ends, a missing last line end, blank lines (they keep
+ * their line numbers), spaces and tabs around fields, fields in double quotes (as spreadsheets
+ * export them), any case and spacing in the header, leading zeros in amounts (decimal: `007`
+ * is 7). Refused with the line named: everything else, including CR-only line ends, other
+ * separators than the comma, thousands separators, signs, decimal points and exponents.
+ * Invisible characters are shown escaped in the messages (`\u{a0}`).
  */
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 
@@ -19,7 +26,7 @@ export interface RosterRows {
   amounts: Uint8Array;
   /** Sum of the amounts. */
   total: bigint;
-  /** 1-based line number of each row in its source (0 when built from values). */
+  /** 1-based line number of each row in its source (for rows built from values: position + 2). */
   lines: Uint32Array;
 }
 
@@ -54,6 +61,8 @@ export const MAX_ROWS = 2 ** 32 - 2;
 
 const HEADER = "beneficiary,amount";
 const CHUNK = 8 << 20;
+/** Digits of 2^128 - 1: a longer amount (without leading zeros) is too large without parsing it. */
+const MAX_DIGITS = MAX_TOTAL.toString().length;
 const NIBBLE = new Int8Array(256).fill(-1);
 for (let c = 0; c < 10; c++) NIBBLE[48 + c] = c;
 for (let c = 0; c < 6; c++) {
@@ -61,18 +70,21 @@ for (let c = 0; c < 6; c++) {
   NIBBLE[97 + c] = 10 + c;
 }
 
-/** Reads and checks a roster CSV file. Throws RosterError listing the problems. */
-export function readRosterCsv(path: string, progress: Progress = silentProgress): RosterRows {
+/**
+ * Reads and checks a roster CSV file. Throws RosterError listing the problems.
+ * `chunkSize` (bytes read at a time) is for tests of the chunk boundaries.
+ */
+export function readRosterCsv(path: string, progress: Progress = silentProgress, chunkSize = CHUNK): RosterRows {
   const fd = openSync(path, "r");
   try {
     const size = fstatSync(fd).size;
     const parser = new CsvParser(path, Math.floor(size / 44) + 1);
     progress.phase("reading roster", size);
-    const chunk = Buffer.allocUnsafe(CHUNK);
+    const chunk = Buffer.allocUnsafe(chunkSize);
     let carry: Buffer = Buffer.alloc(0);
     let read = 0;
     for (;;) {
-      const n = readSync(fd, chunk, 0, CHUNK, null);
+      const n = readSync(fd, chunk, 0, chunkSize, null);
       if (n === 0) break;
       read += n;
       const data = carry.length === 0 ? chunk.subarray(0, n) : Buffer.concat([carry, chunk.subarray(0, n)]);
@@ -188,25 +200,23 @@ class CsvParser {
     if (s === e) return; // blank line
     if (!this.headerSeen) {
       this.headerSeen = true;
-      const text = Buffer.from(data.subarray(s, e)).toString("utf8").replace(/\s+/g, "").toLowerCase();
-      if (text !== HEADER) this.issue(this.line, `expected the header "${HEADER}", found "${show(data, s, e)}"`);
+      this.parseHeader(data, s, e);
       return;
     }
     const comma = data.indexOf(44, s);
     if (comma < 0 || comma >= e) {
-      this.issue(this.line, `expected "beneficiary,amount", found "${show(data, s, e)}"`);
+      const hint = data.indexOf(59, s) >= 0 && data.indexOf(59, s) < e ? " (the separator must be a comma)" : "";
+      this.issue(this.line, `expected "beneficiary,amount", found "${show(data, s, e)}"${hint}`);
       return;
     }
-    if (data.indexOf(44, comma + 1) >= 0 && data.indexOf(44, comma + 1) < e) {
-      this.issue(this.line, `expected 2 columns (beneficiary,amount), found more: "${show(data, s, e)}"`);
+    const extra = data.indexOf(44, comma + 1);
+    if (extra >= 0 && extra < e) {
+      const hint = isDigits(data, comma + 1, e, true) ? " (an amount takes no thousands separator)" : "";
+      this.issue(this.line, `expected 2 columns (beneficiary,amount), found more: "${show(data, s, e)}"${hint}`);
       return;
     }
-    const as = s;
-    let ae = comma;
-    while (ae > as && (data[ae - 1] === 32 || data[ae - 1] === 9)) ae--;
-    let ms = comma + 1;
-    const me = e;
-    while (ms < me && (data[ms] === 32 || data[ms] === 9)) ms++;
+    const [as, ae] = field(data, s, comma);
+    const [ms, me] = field(data, comma + 1, e);
     if (this.count === this.capacity) this.grow();
     const row = this.count;
     if (!this.parseAddress(data, as, ae, row)) return;
@@ -217,6 +227,18 @@ class CsvParser {
     this.lines[row] = this.line;
     this.count++;
     if (this.count > MAX_ROWS) this.issue(this.line, `a roster holds at most ${MAX_ROWS} rows`);
+  }
+
+  /** The header: `beneficiary,amount` in any case, spacing or quoting. */
+  private parseHeader(data: Uint8Array, s: number, e: number): void {
+    const raw = Buffer.from(data.subarray(s, e)).toString("utf8");
+    const text = raw.replace(/["\s]+/g, "").toLowerCase();
+    if (text === HEADER) return;
+    let hint = "";
+    if (raw.includes("\r")) hint = " (the lines end in a lone CR: save the file with LF or CRLF line ends)";
+    else if (text.replace(/[;\t|]/g, ",") === HEADER || /[;\t]/.test(raw)) hint = " (the separator must be a comma)";
+    else if (/^0x[0-9a-f]{40},/.test(text)) hint = " (the first line must be the header; it holds no row)";
+    this.issue(this.line, `expected the header "${HEADER}", found "${show(data, s, e)}"${hint}`);
   }
 
   private parseAddress(data: Uint8Array, s: number, e: number, row: number): boolean {
@@ -273,15 +295,21 @@ class CsvParser {
       this.issue(this.line, "the amount is missing");
       return undefined;
     }
-    for (let i = s; i < e; i++) {
-      const c = data[i];
-      if (c < 48 || c > 57) {
-        this.issue(
-          this.line,
-          `amount "${show(data, s, e)}" is not a whole number of base units (digits only: no sign, decimal point or exponent)`,
-        );
-        return undefined;
-      }
+    if (!isDigits(data, s, e, false)) {
+      this.issue(
+        this.line,
+        `amount "${show(data, s, e)}" is not a whole number of base units (digits only: no sign, decimal point, exponent or separator)`,
+      );
+      return undefined;
+    }
+    let first = s;
+    while (first < e - 1 && data[first] === 48) first++; // leading zeros: decimal all the same
+    if (e - first > MAX_DIGITS) {
+      this.issue(
+        this.line,
+        `amount ${show(data, s, e)} (${e - first} digits) is more than a programme can hold (2^128 - 1)`,
+      );
+      return undefined;
     }
     let amount: bigint;
     if (e - s <= 15) {
@@ -383,8 +411,52 @@ export function readUint256(bytes: Uint8Array, offset: number): bigint {
   return BigInt(hex(bytes, offset, 32));
 }
 
-/** A line's text for an error message (at most 60 characters). */
+/** Whether data[s, e) is digits only (with `commas`, digits and commas); false when empty. */
+function isDigits(data: Uint8Array, s: number, e: number, commas: boolean): boolean {
+  if (s >= e) return false;
+  for (let i = s; i < e; i++) {
+    const c = data[i];
+    if ((c < 48 || c > 57) && !(commas && (c === 44 || c === 32 || c === 34))) return false;
+  }
+  return true;
+}
+
+/** A field of data[s, e): spaces and tabs around it and one pair of double quotes removed. */
+function field(data: Uint8Array, s: number, e: number): [number, number] {
+  let fs = s;
+  let fe = e;
+  while (fs < fe && (data[fs] === 32 || data[fs] === 9)) fs++;
+  while (fe > fs && (data[fe - 1] === 32 || data[fe - 1] === 9)) fe--;
+  if (fe - fs >= 2 && data[fs] === 34 && data[fe - 1] === 34) {
+    fs++;
+    fe--;
+    while (fs < fe && (data[fs] === 32 || data[fs] === 9)) fs++;
+    while (fe > fs && (data[fe - 1] === 32 || data[fe - 1] === 9)) fe--;
+  }
+  return [fs, fe];
+}
+
+/** A line's text for an error message (at most 60 characters; invisible characters escaped). */
 function show(data: Uint8Array, s: number, e: number): string {
-  const text = Buffer.from(data.subarray(s, Math.min(e, s + 60))).toString("utf8");
+  let text = "";
+  for (const c of Buffer.from(data.subarray(s, Math.min(e, s + 60))).toString("utf8")) {
+    text += invisible(c.codePointAt(0)!) ? `\\u{${c.codePointAt(0)!.toString(16)}}` : c;
+  }
   return e - s > 60 ? `${text}...` : text;
+}
+
+/** Control characters, invisible spaces and joiners, the BOM and the replacement character. */
+function invisible(code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0xa0) ||
+    code === 0xad ||
+    (code >= 0x200b && code <= 0x200f) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x2060 ||
+    code === 0xfeff ||
+    code === 0xfffd
+  );
 }

@@ -81,8 +81,11 @@ export function dataPathFor(headerPath: string): string {
 }
 
 /**
- * Writes the header and data file of a built roster. Both are written to temporary names and
- * renamed at the end, so a failure never leaves a half-written roster behind.
+ * Writes the header and data file of a built roster. Both are written to temporary names next
+ * to their targets and renamed at the end (data first, then the header), so a failure never
+ * leaves a half-written roster behind nor a temporary file; an existing roster at `headerPath`
+ * stays as it was until the renames. Should the process die between the two renames, the old
+ * header no longer matches the new data and `RosterFile.open` says so.
  */
 export function writeRosterFile(
   headerPath: string,
@@ -111,9 +114,32 @@ export function writeRosterFile(
   if (n === 1) header.proofLength = { min: 0, max: 0 };
 
   progress.phase("writing tree file", 3);
-  const tmpData = `${dataPath}.partial`;
-  const tmpHeader = `${headerPath}.partial`;
-  const fd = openSync(tmpData, "w");
+  const tmpData = `${dataPath}.${process.pid}.partial`;
+  const tmpHeader = `${headerPath}.${process.pid}.partial`;
+  try {
+    writeData(tmpData, rows, tree, progress);
+    const hfd = openSync(tmpHeader, "w");
+    try {
+      writeAll(hfd, Buffer.from(`${JSON.stringify(header, null, 2)}\n`));
+    } finally {
+      closeSync(hfd);
+    }
+    renameSync(tmpData, dataPath);
+    renameSync(tmpHeader, headerPath);
+  } catch (error) {
+    rmSync(tmpData, { force: true });
+    rmSync(tmpHeader, { force: true });
+    throw error;
+  }
+  progress.update(3);
+  progress.end();
+  return header;
+}
+
+/** The data file: nodes, entries by index, entries by beneficiary. */
+function writeData(path: string, rows: RosterRows, tree: RosterTree, progress: Progress): void {
+  const n = rows.count;
+  const fd = openSync(path, "w");
   try {
     writeAll(fd, tree.nodes);
     progress.update(1);
@@ -144,20 +170,9 @@ export function writeRosterFile(
       }
       writeAll(fd, sorted.subarray(0, (end - start) * BY_BENEFICIARY));
     }
-  } catch (error) {
+  } finally {
     closeSync(fd);
-    rmSync(tmpData, { force: true });
-    throw error;
   }
-  closeSync(fd);
-  const hfd = openSync(tmpHeader, "w");
-  writeAll(hfd, Buffer.from(`${JSON.stringify(header, null, 2)}\n`));
-  closeSync(hfd);
-  renameSync(tmpData, dataPath);
-  renameSync(tmpHeader, headerPath);
-  progress.update(3);
-  progress.end();
-  return header;
 }
 
 function writeAll(fd: number, bytes: Uint8Array): void {
