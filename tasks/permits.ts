@@ -14,7 +14,7 @@ export const permitTasks = [
   task(["permits", "define-type"], "Define a permit type (PERMIT_OFFICER)")
     .addOption(required("name", 'Name shown on the permit, e.g. "Food stall licence"'))
     .addOption(optional("fee", "Application fee in token units", "0"))
-    .addOption(required("validity", "Validity: seconds or 30d, 1y, ..."))
+    .addOption(required("validity", "Validity: seconds, or 90m, 12h, 30d, 2w, 1y"))
     .addOption(optional("checks", "Comma-separated check role ids (100 and up), in any order", ""))
     .addOption(optional("recheck", "Run the checks again on renewal (true/false)", "false"))
     .addOption(SIGNER)
@@ -67,6 +67,11 @@ export const permitTasks = [
     .addOption(SIGNER)
     .setAction(action("revoke"))
     .build(),
+  task(["permits", "claim-refund"], "Take refunds the token refused to transfer to you earlier (the applicant)")
+    .addOption(optional("to", "Where to send them (default: the signer)", ""))
+    .addOption(SIGNER)
+    .setAction(action("claimRefund"))
+    .build(),
   task(["permits", "verify"], "Is a permit valid? By id or by its document")
     .addOption(optional("permit", "Permit id", ""))
     .addOption(optional("document", "Or the document: a file, a 0x hash, or a text", ""))
@@ -77,5 +82,9 @@ export const permitTasks = [
     .addOption(required("application", "Application id"))
     .addOption(SIGNER)
     .setAction(action("show"))
+    .build(),
+  task(["permits", "types"], "List the permit types: fee, validity, checks")
+    .addOption(SIGNER)
+    .setAction(action("types"))
     .build(),
 ];

@@ -24,7 +24,7 @@ export const procurementTasks = [
     .addOption(TENDER)
     .addOption(required("price", "Your price in token units"))
     .addOption(required("proposal", "Your proposal: a file (hashed), a 0x hash, or a text (hashed)"))
-    .addOption(optional("out", "Where to save the bid secret (default bids/chain-<id>-tender-<id>-<bidder>.json)", ""))
+    .addOption(optional("out", "Where to save the bid secret (default: bids/chain-<id>-tender-<id>-<bidder>.json)", ""))
     .addOption(SIGNER)
     .setAction(action("bid"))
     .build(),
@@ -78,8 +78,14 @@ export const procurementTasks = [
     .addOption(SIGNER)
     .setAction(action("terminate"))
     .build(),
-  task(["procurement", "show"], "Show a tender (and its agreement and milestones)")
-    .addOption(TENDER)
+  task(["procurement", "withdraw-owed"], "Take out payments the token refused to send you earlier (bidder, contractor)")
+    .addOption(optional("to", "Where to send them (default: the signer)", ""))
+    .addOption(SIGNER)
+    .setAction(action("withdrawOwed"))
+    .build(),
+  task(["procurement", "show"], "Show a tender, its bids, its agreement and milestones")
+    .addOption(optional("tender", "Tender id", ""))
+    .addOption(optional("agreement", "Or an agreement id", ""))
     .addOption(SIGNER)
     .setAction(action("show"))
     .build(),

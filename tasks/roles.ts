@@ -10,8 +10,8 @@ export const roleTasks = [
   emptyTask("roles", "AccessManager roles: grant, revoke, list holders, hand ADMIN to a multisig").build(),
   task(["roles", "grant"], "Grant a role to an account (ADMIN)")
     .addOption(required("role", "Role name (BUDGET_OFFICER, ...) or id (check roles: 100 and up)"))
-    .addOption(required("account", "Address that receives the role"))
-    .addOption(optional("delay", "Execution delay in seconds for this holder", "0"))
+    .addOption(required("account", "Address that receives the role (several: comma-separated)"))
+    .addOption(optional("delay", "Execution delay for this holder: seconds, or 12h, 2d, ...", "0"))
     .addOption(SIGNER)
     .setAction(action("grant"))
     .build(),

@@ -10,8 +10,15 @@ export class UserError extends Error {
   override name = "UserError";
 }
 
+/** A required text option, trimmed; a UserError naming it when it is empty. */
+export function requireText(value: string, name: string): string {
+  if (value.trim() === "") throw new UserError(`--${name} is required`);
+  return value.trim();
+}
+
 /** A checksummed address, or a UserError naming the argument. */
 export function parseAddress(value: string, name: string): string {
+  requireText(value, name);
   try {
     return getAddress(value.trim());
   } catch {
@@ -26,7 +33,7 @@ export function parseAddress(value: string, name: string): string {
 export function parseBytes32(value: string, name: string): string {
   if (isHexString(value, 32)) return value.toLowerCase();
   if (value.startsWith("0x")) throw new UserError(`--${name}: "${value}" is not 32 bytes of hex`);
-  if (value.length === 0) throw new UserError(`--${name} is required`);
+  requireText(value, name);
   try {
     return encodeBytes32String(value);
   } catch {
@@ -36,6 +43,7 @@ export function parseBytes32(value: string, name: string): string {
 
 /** A token amount in whole units with up to `decimals` decimals ("1500.25") -> base units. */
 export function parseAmount(value: string, decimals: number, name: string, allowZero = false): bigint {
+  requireText(value, name);
   if (!/^\d+(\.\d+)?$/.test(value.trim())) {
     throw new UserError(`--${name}: "${value}" is not an amount (digits, optionally with a decimal point)`);
   }
@@ -51,6 +59,7 @@ export function parseAmount(value: string, decimals: number, name: string, allow
 
 /** A non-negative whole number (ids, counts, years, seconds). */
 export function parseUint(value: string, name: string, { min = 0n, max }: { min?: bigint; max?: bigint } = {}): bigint {
+  requireText(value, name);
   if (!/^\d+$/.test(value.trim())) throw new UserError(`--${name}: "${value}" is not a whole number`);
   const n = BigInt(value.trim());
   if (n < min) throw new UserError(`--${name}: ${n} is below ${min}`);
@@ -60,6 +69,7 @@ export function parseUint(value: string, name: string, { min = 0n, max }: { min?
 
 /** A role by name (BUDGET_OFFICER, case-insensitive) or id (0-8, or a check role 100..2^64-2). */
 export function parseRole(value: string, name = "role"): bigint {
+  requireText(value, name);
   const upper = value.trim().toUpperCase();
   if (upper in ROLES) return ROLES[upper as RoleName];
   if (/^\d+$/.test(upper)) {
@@ -71,8 +81,19 @@ export function parseRole(value: string, name = "role"): bigint {
   );
 }
 
+/** A comma-separated list of addresses (at least one, no repeats). */
+export function parseAddressList(value: string, name: string): string[] {
+  const addresses = requireText(value, name)
+    .split(",")
+    .map((part) => parseAddress(part, name));
+  const repeated = addresses.find((a, i) => addresses.indexOf(a) !== i);
+  if (repeated !== undefined) throw new UserError(`--${name}: ${repeated} is listed twice`);
+  return addresses;
+}
+
 /** A yes/no flag given as text. */
 export function parseBool(value: string, name: string): boolean {
+  requireText(value, name);
   const v = value.trim().toLowerCase();
   if (["true", "yes", "1", "pass", "passed"].includes(v)) return true;
   if (["false", "no", "0", "fail", "failed"].includes(v)) return false;

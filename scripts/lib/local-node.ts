@@ -29,15 +29,30 @@ async function rpcChainId(url: string): Promise<number | undefined> {
   }
 }
 
-/** Starts anvil on 127.0.0.1:`port` with `chainId`; refuses if something already answers there. */
-export async function startAnvil({ port, chainId }: { port: number; chainId: number }): Promise<LocalNode> {
+/**
+ * Starts anvil on 127.0.0.1:`port` with `chainId` (and `accounts` funded dev accounts, anvil's
+ * default 10 unless given); refuses if something already answers there.
+ */
+export async function startAnvil({
+  port,
+  chainId,
+  accounts,
+}: {
+  port: number;
+  chainId: number;
+  accounts?: number;
+}): Promise<LocalNode> {
   const url = `http://127.0.0.1:${port}`;
   if ((await rpcChainId(url)) !== undefined) {
     throw new Error(`Something already answers JSON-RPC on ${url}; stop it or choose another port`);
   }
   const child: ChildProcess = spawn(
     process.execPath,
-    [ANVIL_BIN, "--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--silent"],
+    [
+      ANVIL_BIN,
+      ...["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--silent"],
+      ...(accounts === undefined ? [] : ["--accounts", String(accounts)]),
+    ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
   let stderr = "";

@@ -32,3 +32,19 @@ export function formatInstant(seconds: bigint | number): string {
     .replace("T", " ")
     .replace(/\.\d+Z$/, " UTC");
 }
+
+/** Seconds -> "1y 30d", "12h", "90s": the largest whole units, at most two. */
+export function formatDuration(seconds: bigint | number): string {
+  let rest = BigInt(seconds);
+  if (rest === 0n) return "0s";
+  const parts: string[] = [];
+  for (const unit of ["y", "d", "h", "m", "s"]) {
+    const size = BigInt(UNITS[unit]);
+    if (rest >= size) {
+      parts.push(`${rest / size}${unit}`);
+      rest %= size;
+    }
+    if (parts.length === 2) break;
+  }
+  return parts.join(" ");
+}

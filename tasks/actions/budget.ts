@@ -1,8 +1,8 @@
-import { decodeBytes32String } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { UserError, parseAddress, parseAmount, parseBytes32, parseUint } from "../../scripts/lib/args.js";
-import { openContext, runTask, send, type TaskContext } from "./context.js";
+import { UserError, parseAddress, parseAmount, parseBytes32, parseUint, requireText } from "../../scripts/lib/args.js";
+import { lineName, table } from "../../scripts/lib/format.js";
+import { eventIn, openContext, runTask, send, type TaskContext } from "./context.js";
 
 interface Base {
   signer: string;
@@ -12,21 +12,19 @@ async function ledgerOf(ctx: TaskContext) {
   return ctx.ethers.getContractAt("BudgetLedger", ctx.address("BudgetLedger"), ctx.signer);
 }
 
-/** Shows a bytes32 line id as text when it is a short string, else as hex. */
-export function lineName(id: string): string {
-  try {
-    const text = decodeBytes32String(id);
-    return /^[\x20-\x7e]+$/.test(text) ? text : id;
-  } catch {
-    return id;
-  }
-}
+type Line = Awaited<ReturnType<Awaited<ReturnType<typeof ledgerOf>>["getLine"]>>;
 
-async function ensureLine(ctx: TaskContext, lineId: string, arg: string): Promise<void> {
+/** The line, or a UserError naming the option (getLine reverts for an unknown id). */
+async function ensureLine(ctx: TaskContext, lineId: string, arg: string, { open = false } = {}): Promise<Line> {
   const ledger = await ledgerOf(ctx);
-  const count = await ledger.lineCount();
-  for (let i = 0n; i < count; i++) if ((await ledger.lineIdAt(i)) === lineId) return;
-  throw new UserError(`--${arg}: no budget line "${lineName(lineId)}" (see npx hardhat budget lines)`);
+  let line: Line;
+  try {
+    line = await ledger.getLine(lineId);
+  } catch {
+    throw new UserError(`--${arg}: no budget line "${lineName(lineId)}" (see npx hardhat budget lines)`);
+  }
+  if (open && line.closed) throw new UserError(`--${arg}: budget line "${lineName(lineId)}" is closed`);
+  return line;
 }
 
 export async function createLine(
@@ -38,13 +36,23 @@ export async function createLine(
     const lineId = parseBytes32(args.line, "line");
     const year = parseUint(args.year, "year", { min: 1n, max: 65_535n });
     const amount = parseAmount(args.amount, ctx.decimals, "amount", true);
-    if (args.label.trim() === "") throw new UserError("--label is required");
-    await send(ctx, `Created line ${lineName(lineId)}`, await ledgerOf(ctx), "createLine", [
-      lineId,
-      year,
-      amount,
-      args.label,
-    ]);
+    const label = requireText(args.label, "label");
+    const ledger = await ledgerOf(ctx);
+    if (
+      await ledger.getLine(lineId).then(
+        () => true,
+        () => false,
+      )
+    ) {
+      throw new UserError(`--line: budget line "${lineName(lineId)}" exists already (see npx hardhat budget lines)`);
+    }
+    await send(
+      ctx,
+      `Created line ${lineName(lineId)} (${year}, ${ctx.format(amount)} appropriated)`,
+      ledger,
+      "createLine",
+      [lineId, year, amount, label],
+    );
   });
 }
 
@@ -52,12 +60,19 @@ export async function increase(args: Base & { line: string; amount: string }, hr
   await runTask(async () => {
     const ctx = await openContext(hre, args.signer);
     const lineId = parseBytes32(args.line, "line");
-    await ensureLine(ctx, lineId, "line");
+    await ensureLine(ctx, lineId, "line", { open: true });
     const amount = parseAmount(args.amount, ctx.decimals, "amount");
-    await send(ctx, `Increased ${lineName(lineId)} by ${args.amount}`, await ledgerOf(ctx), "increaseAppropriation", [
-      lineId,
-      amount,
-    ]);
+    const receipt = await send(
+      ctx,
+      `Increased ${lineName(lineId)} by ${ctx.format(amount)}`,
+      await ledgerOf(ctx),
+      "increaseAppropriation",
+      [lineId, amount],
+    );
+    const changed = eventIn(receipt, await ledgerOf(ctx), "AppropriationChanged");
+    console.log(
+      `Appropriation of ${lineName(lineId)}: ${ctx.format(changed.previous)} -> ${ctx.format(changed.current)}`,
+    );
   });
 }
 
@@ -65,12 +80,19 @@ export async function decrease(args: Base & { line: string; amount: string }, hr
   await runTask(async () => {
     const ctx = await openContext(hre, args.signer);
     const lineId = parseBytes32(args.line, "line");
-    await ensureLine(ctx, lineId, "line");
+    await ensureLine(ctx, lineId, "line", { open: true });
     const amount = parseAmount(args.amount, ctx.decimals, "amount");
-    await send(ctx, `Decreased ${lineName(lineId)} by ${args.amount}`, await ledgerOf(ctx), "decreaseAppropriation", [
-      lineId,
-      amount,
-    ]);
+    const receipt = await send(
+      ctx,
+      `Decreased ${lineName(lineId)} by ${ctx.format(amount)}`,
+      await ledgerOf(ctx),
+      "decreaseAppropriation",
+      [lineId, amount],
+    );
+    const changed = eventIn(receipt, await ledgerOf(ctx), "AppropriationChanged");
+    console.log(
+      `Appropriation of ${lineName(lineId)}: ${ctx.format(changed.previous)} -> ${ctx.format(changed.current)}`,
+    );
   });
 }
 
@@ -82,12 +104,13 @@ export async function reallocate(
     const ctx = await openContext(hre, args.signer);
     const from = parseBytes32(args.from, "from");
     const to = parseBytes32(args.to, "to");
-    await ensureLine(ctx, from, "from");
-    await ensureLine(ctx, to, "to");
+    if (from === to) throw new UserError("--from and --to are the same line");
+    await ensureLine(ctx, from, "from", { open: true });
+    await ensureLine(ctx, to, "to", { open: true });
     const amount = parseAmount(args.amount, ctx.decimals, "amount");
     await send(
       ctx,
-      `Reallocated ${args.amount} from ${lineName(from)} to ${lineName(to)}`,
+      `Reallocated ${ctx.format(amount)} from ${lineName(from)} to ${lineName(to)}`,
       await ledgerOf(ctx),
       "reallocate",
       [from, to, amount, parseBytes32(args.reason, "reason")],
@@ -99,8 +122,14 @@ export async function close(args: Base & { line: string }, hre: HardhatRuntimeEn
   await runTask(async () => {
     const ctx = await openContext(hre, args.signer);
     const lineId = parseBytes32(args.line, "line");
-    await ensureLine(ctx, lineId, "line");
-    await send(ctx, `Closed ${lineName(lineId)}`, await ledgerOf(ctx), "closeLine", [lineId]);
+    const line = await ensureLine(ctx, lineId, "line");
+    if (line.closed) throw new UserError(`--line: budget line "${lineName(lineId)}" is closed already`);
+    const ledger = await ledgerOf(ctx);
+    const receipt = await send(ctx, `Closed ${lineName(lineId)}`, ledger, "closeLine", [lineId]);
+    const closed = eventIn(receipt, ledger, "LineClosed");
+    console.log(
+      `${ctx.format(closed.lapsed)} lapsed to unallocated cash; ${ctx.format(line.committed)} committed stays spendable`,
+    );
   });
 }
 
@@ -112,12 +141,12 @@ export async function deposit(args: Base & { amount: string; ref: string }, hre:
     const token = await ctx.ethers.getContractAt("IERC20", await ledger.token(), ctx.signer);
     const balance = await token.balanceOf(ctx.signer.address);
     if (balance < amount) {
-      throw new UserError(`${ctx.signer.address} holds ${ctx.format(balance)} tokens, less than ${args.amount}`);
+      throw new UserError(`${ctx.signer.address} holds ${ctx.format(balance)} tokens, less than ${ctx.format(amount)}`);
     }
     if ((await token.allowance(ctx.signer.address, await ledger.getAddress())) < amount) {
       await send(ctx, "Approved the ledger", token, "approve", [await ledger.getAddress(), amount]);
     }
-    await send(ctx, `Deposited ${args.amount}`, ledger, "deposit", [amount, parseBytes32(args.ref, "ref")]);
+    await send(ctx, `Deposited ${ctx.format(amount)}`, ledger, "deposit", [amount, parseBytes32(args.ref, "ref")]);
   });
 }
 
@@ -129,9 +158,9 @@ export async function pay(
     const ctx = await openContext(hre, args.signer);
     const lineId = parseBytes32(args.line, "line");
     const payee = parseAddress(args.payee, "payee");
-    await ensureLine(ctx, lineId, "line");
+    await ensureLine(ctx, lineId, "line", { open: true });
     const amount = parseAmount(args.amount, ctx.decimals, "amount");
-    await send(ctx, `Paid ${args.amount} to ${payee} from ${lineName(lineId)}`, await ledgerOf(ctx), "pay", [
+    await send(ctx, `Paid ${ctx.format(amount)} to ${payee} from ${lineName(lineId)}`, await ledgerOf(ctx), "pay", [
       lineId,
       payee,
       amount,
@@ -148,7 +177,7 @@ export async function withdraw(
     const ctx = await openContext(hre, args.signer);
     const to = parseAddress(args.to, "to");
     const amount = parseAmount(args.amount, ctx.decimals, "amount");
-    await send(ctx, `Withdrew ${args.amount} to ${to}`, await ledgerOf(ctx), "withdrawUnallocated", [
+    await send(ctx, `Withdrew ${ctx.format(amount)} to ${to}`, await ledgerOf(ctx), "withdrawUnallocated", [
       to,
       amount,
       parseBytes32(args.ref, "ref"),
@@ -187,16 +216,6 @@ export async function faucet(args: Base & { to: string; amount: string }, hre: H
     const to = parseAddress(args.to, "to");
     const amount = parseAmount(args.amount, ctx.decimals, "amount");
     const stable = await ctx.ethers.getContractAt("TestStablecoin", ctx.address("TestStablecoin"), ctx.signer);
-    await send(ctx, `Minted ${args.amount} to ${to}`, stable, "mint", [to, amount]);
+    await send(ctx, `Minted ${ctx.format(amount)} to ${to}`, stable, "mint", [to, amount]);
   });
-}
-
-/** A plain-text table with right-aligned numbers. */
-export function table(rows: string[][]): string {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
-  return rows
-    .map((r) =>
-      r.map((cell, c) => (/^[\d.,-]+$/.test(cell) ? cell.padStart(widths[c]) : cell.padEnd(widths[c]))).join("  "),
-    )
-    .join("\n");
 }

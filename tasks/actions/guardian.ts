@@ -1,7 +1,7 @@
 import { Contract } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
-import { UserError } from "../../scripts/lib/args.js";
+import { UserError, requireText } from "../../scripts/lib/args.js";
 import type { SuiteContractName } from "../../scripts/lib/deployment.js";
 import { openContext, runTask, send } from "./context.js";
 
@@ -14,9 +14,10 @@ async function toggle(
   fn: "pause" | "unpause",
 ) {
   await runTask(async () => {
-    const ctx = await openContext(hre, args.signer);
-    const name = PAUSABLE.find((n) => n.toLowerCase() === args.contract.trim().toLowerCase());
+    const wanted = requireText(args.contract, "contract").toLowerCase();
+    const name = PAUSABLE.find((n) => n.toLowerCase() === wanted);
     if (name === undefined) throw new UserError(`--contract: "${args.contract}" is not one of ${PAUSABLE.join(", ")}`);
+    const ctx = await openContext(hre, args.signer);
     const target = new Contract(ctx.address(name as SuiteContractName), ABI, ctx.signer);
     const paused = (await target.paused()) as boolean;
     if (paused === (fn === "pause")) throw new UserError(`${name} is already ${paused ? "paused" : "running"}`);

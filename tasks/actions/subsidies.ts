@@ -22,8 +22,8 @@ import {
 } from "../../scripts/lib/roster/index.js";
 import { formatInstant, parseInstant } from "../../scripts/lib/time.js";
 import type { SubsidyDisbursement } from "../../types/ethers-contracts/index.js";
-import { lineName, table } from "./budget.js";
-import { openContext, registerErrors, runTask, send, type TaskContext } from "./context.js";
+import { lineName, table } from "../../scripts/lib/format.js";
+import { eventIn, openContext, preview, runTask, send, type TaskContext } from "./context.js";
 
 interface Base {
   signer: string;
@@ -86,7 +86,6 @@ function optionalDocument(value: string, name: string): string {
 
 async function subsidiesOf(ctx: TaskContext): Promise<SubsidyDisbursement> {
   const address = ctx.address("SubsidyDisbursement");
-  registerErrors((await ctx.hre.artifacts.readArtifact("SubsidyDisbursement")).abi);
   return ctx.ethers.getContractAt("SubsidyDisbursement", address, ctx.signer);
 }
 
@@ -256,8 +255,11 @@ export async function createRoster(
     await requireAvailable(ctx, lineId, budget);
     const subsidies = await subsidiesOf(ctx);
     const call = [lineId, root, budget, opensAt, closesAt, metadata] as const;
-    const id = await subsidies.createRosterProgram.staticCall(...call);
-    await send(ctx, `Created roster programme ${id}`, subsidies, "createRosterProgram", [...call]);
+    const [expected] = await preview(ctx, subsidies, "createRosterProgram", [...call]);
+    const receipt = await send(ctx, `Created roster programme ${expected}`, subsidies, "createRosterProgram", [
+      ...call,
+    ]);
+    const id = eventIn(receipt, subsidies, "ProgramCreated").programId as bigint;
     console.log(
       `Programme ${id}: ${ctx.format(budget)} from ${lineName(lineId)}, root ${root}, open ${formatInstant(opensAt)} - ${formatInstant(closesAt)}`,
     );
@@ -294,8 +296,11 @@ export async function createOutcome(
     await requireAvailable(ctx, lineId, budget);
     const subsidies = await subsidiesOf(ctx);
     const call = [lineId, budget, rate, cap, opensAt, closesAt, metadata] as const;
-    const id = await subsidies.createOutcomeProgram.staticCall(...call);
-    await send(ctx, `Created outcome programme ${id}`, subsidies, "createOutcomeProgram", [...call]);
+    const [expected] = await preview(ctx, subsidies, "createOutcomeProgram", [...call]);
+    const receipt = await send(ctx, `Created outcome programme ${expected}`, subsidies, "createOutcomeProgram", [
+      ...call,
+    ]);
+    const id = eventIn(receipt, subsidies, "ProgramCreated").programId as bigint;
     console.log(
       `Programme ${id}: ${ctx.format(budget)} from ${lineName(lineId)}, ${ctx.format(rate)} per unit, ` +
         `cap ${cap === 0n ? "none" : ctx.format(cap)}, open ${formatInstant(opensAt)} - ${formatInstant(closesAt)}`,
@@ -474,8 +479,11 @@ export async function recordOutcome(
     await requireOpen(subsidies, program, id);
     await requireRole(ctx, "OUTCOME_VERIFIER");
     const call = [id, beneficiary, quantity, evidence] as const;
-    const paid = await subsidies.recordOutcome.staticCall(...call);
-    await send(ctx, `Recorded ${quantity} units for ${beneficiary}`, subsidies, "recordOutcome", [...call]);
+    await preview(ctx, subsidies, "recordOutcome", [...call]); // a refusal is explained before anything is sent
+    const receipt = await send(ctx, `Recorded ${quantity} units for ${beneficiary}`, subsidies, "recordOutcome", [
+      ...call,
+    ]);
+    const paid = eventIn(receipt, subsidies, "OutcomeRecorded").paid as bigint;
     console.log(
       `Paid ${ctx.format(paid)}; ${beneficiary} has received ${ctx.format(await subsidies.paidTo(id, beneficiary))} in all`,
     );
