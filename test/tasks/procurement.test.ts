@@ -103,9 +103,6 @@ describe("procurement tasks", function () {
       expect(secret.price).to.equal(455_000_250_000n);
       expect(secret.seal).to.equal(computeSeal(secret));
       expect((await h.escrow.getBid(1n, secret.bidder)).sealedBid).to.equal(secret.seal);
-      expect(await h.escrow.sealOf(1n, secret.bidder, secret.price, secret.proposalHash, secret.salt)).to.equal(
-        secret.seal,
-      );
       expect(readFileSync(bidFile("b1"), "utf8")).to.include('"salt"');
       expect(existsSync(`${bidFile("b1")}.pending`)).to.equal(false);
     });

@@ -66,6 +66,8 @@ export class SubsidiesBook implements ModuleBook {
   events = 0;
   private readonly flows: LedgerFlow[] = [];
   private readonly trail: TokenTrail;
+  /** Tokens beyond its programmes' budgets the module sent to the ledger (`SurplusSwept`). */
+  private sweptTotal = 0n;
 
   constructor(
     readonly address: string,
@@ -160,6 +162,12 @@ export class SubsidiesBook implements ModuleBook {
         this.flow(e, "return", returned, p.lineId, undefined, `ProgramClosed ${p.id}`);
         return;
       }
+      case "SurplusSwept": {
+        const amount = a.big("amount");
+        this.sweptTotal += amount;
+        this.flow(e, "deposit", amount, undefined, undefined, "SurplusSwept");
+        return;
+      }
     }
   }
 
@@ -202,7 +210,7 @@ export class SubsidiesBook implements ModuleBook {
     e: AuditEvent,
     kind: LedgerFlow["kind"],
     amount: bigint,
-    lineId: string,
+    lineId: string | undefined,
     payee: string | undefined,
     source: string,
   ) {
@@ -225,7 +233,7 @@ export class SubsidiesBook implements ModuleBook {
   }
 
   swept(): bigint {
-    return 0n;
+    return this.sweptTotal;
   }
 
   expectedFlows(): LedgerFlow[] {
