@@ -22,16 +22,8 @@ import {
 } from "ethers";
 import { network } from "hardhat";
 
-import CivicLedgerModule from "../deploy/modules/CivicLedger.js";
 import { ROLES } from "../scripts/lib/roles.js";
-import type {
-  AccessManager,
-  BudgetLedger,
-  PermitRegistry,
-  ProcurementEscrow,
-  SubsidyDisbursement,
-  TestStablecoin,
-} from "../types/ethers-contracts/index.js";
+import { deploySuite } from "../scripts/lib/suite.js";
 import { baselinePermitMintGas, disperseGas, distributorClaimGas, easAttestGas } from "./anchors.js";
 import { COLD_RESET, COLD_SET, GAS, PART, floorOf, logGas, type Floor } from "./floor.js";
 import { sparseTree } from "./merkle.js";
@@ -83,22 +75,7 @@ async function fundedFreshWallet(tokens: bigint): Promise<Wallet> {
 // ------------------------------------------------------------------ deployment (Ignition)
 
 console.log("civic-ledger gas benchmark (in-process chain, Cancun, receipt gasUsed)\n");
-const deployed = await connection.ignition.deploy(CivicLedgerModule, {
-  parameters: { CivicLedger: { adminDelay: 0 } },
-});
-const at = async (contract: { getAddress(): Promise<string> }) => contract.getAddress();
-const manager = (await ethers.getContractAt("AccessManager", await at(deployed.AccessManager))) as AccessManager;
-const token = (await ethers.getContractAt("TestStablecoin", await at(deployed.TestStablecoin))) as TestStablecoin;
-const ledger = (await ethers.getContractAt("BudgetLedger", await at(deployed.BudgetLedger))) as BudgetLedger;
-const permits = (await ethers.getContractAt("PermitRegistry", await at(deployed.PermitRegistry))) as PermitRegistry;
-const escrow = (await ethers.getContractAt(
-  "ProcurementEscrow",
-  await at(deployed.ProcurementEscrow),
-)) as ProcurementEscrow;
-const subsidies = (await ethers.getContractAt(
-  "SubsidyDisbursement",
-  await at(deployed.SubsidyDisbursement),
-)) as SubsidyDisbursement;
+const { manager, token, ledger, permits, escrow, subsidies } = await deploySuite(connection);
 
 const grants: Array<[bigint, HardhatEthersSigner]> = [
   [ROLES.BUDGET_OFFICER, budgetOfficer],

@@ -17,17 +17,9 @@ import {
 } from "ethers";
 import { network } from "hardhat";
 
-import CivicLedgerModule from "../deploy/modules/CivicLedger.js";
 import { computeSeal } from "./lib/procurement.js";
 import { ROLES } from "./lib/roles.js";
-import type {
-  AccessManager,
-  BudgetLedger,
-  PermitRegistry,
-  ProcurementEscrow,
-  SubsidyDisbursement,
-  TestStablecoin,
-} from "../types/ethers-contracts/index.js";
+import { deploySuite } from "./lib/suite.js";
 
 const started = Date.now();
 const connection = await network.create();
@@ -83,28 +75,7 @@ say("civic-ledger demo: one fiscal year of a treasury, on the in-process chain")
 
 // ------------------------------------------------------------------ deploy
 step("Deployment (Hardhat Ignition, module CivicLedger)");
-const deployed = await connection.ignition.deploy(CivicLedgerModule, {
-  parameters: { CivicLedger: { adminDelay: 0 } },
-});
-const addressOf = (c: { getAddress(): Promise<string> }) => c.getAddress();
-const manager = (await ethers.getContractAt("AccessManager", await addressOf(deployed.AccessManager))) as AccessManager;
-const token = (await ethers.getContractAt(
-  "TestStablecoin",
-  await addressOf(deployed.TestStablecoin),
-)) as TestStablecoin;
-const ledger = (await ethers.getContractAt("BudgetLedger", await addressOf(deployed.BudgetLedger))) as BudgetLedger;
-const permits = (await ethers.getContractAt(
-  "PermitRegistry",
-  await addressOf(deployed.PermitRegistry),
-)) as PermitRegistry;
-const escrow = (await ethers.getContractAt(
-  "ProcurementEscrow",
-  await addressOf(deployed.ProcurementEscrow),
-)) as ProcurementEscrow;
-const subsidies = (await ethers.getContractAt(
-  "SubsidyDisbursement",
-  await addressOf(deployed.SubsidyDisbursement),
-)) as SubsidyDisbursement;
+const { manager, token, ledger, permits, escrow, subsidies } = await deploySuite(connection);
 for (const [label, contract] of [
   ["AccessManager", manager],
   ["TestStablecoin", token],

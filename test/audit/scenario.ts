@@ -38,17 +38,11 @@ import {
 } from "ethers";
 import type { NetworkConnection } from "hardhat/types/network";
 
-import CivicLedgerModule from "../../deploy/modules/CivicLedger.js";
 import { computeSeal } from "../../scripts/lib/procurement.js";
 import { ROLES } from "../../scripts/lib/roles.js";
-import type {
-  AccessManager,
-  BudgetLedger,
-  PermitRegistry,
-  ProcurementEscrow,
-  SubsidyDisbursement,
-  TestStablecoin,
-} from "../../types/ethers-contracts/index.js";
+import { deploySuite, type Suite } from "../../scripts/lib/suite.js";
+
+export type { Suite };
 
 export const DECIMALS = 6;
 export const usd = (n: number) => parseUnits(n.toString(), DECIMALS);
@@ -92,23 +86,6 @@ const ACTORS = [
 ] as const;
 export type Actor = (typeof ACTORS)[number];
 
-export interface Suite {
-  manager: AccessManager;
-  token: TestStablecoin;
-  ledger: BudgetLedger;
-  permits: PermitRegistry;
-  escrow: ProcurementEscrow;
-  subsidies: SubsidyDisbursement;
-  addresses: {
-    AccessManager: string;
-    BudgetLedger: string;
-    PermitRegistry: string;
-    ProcurementEscrow: string;
-    SubsidyDisbursement: string;
-    TestStablecoin: string;
-  };
-}
-
 export interface ScenarioResult {
   suite: Suite;
   /** Every actor's address. */
@@ -121,29 +98,11 @@ export interface ScenarioResult {
 
 /** Deploys the suite with the project's Ignition module and runs the fiscal year on `connection`. */
 export async function runScenario(connection: NetworkConnection): Promise<ScenarioResult> {
-  const { ethers, ignition } = connection;
+  const { ethers } = connection;
   const provider = ethers.provider;
   const [treasury] = await ethers.getSigners();
   const firstBlock = (await provider.getBlockNumber()) + 1;
-  const deployed = await ignition.deploy(CivicLedgerModule, { parameters: { CivicLedger: { adminDelay: 0 } } });
-  const at = async <T>(name: string, contract: { getAddress(): Promise<string> }) =>
-    (await ethers.getContractAt(name, await contract.getAddress())) as unknown as T;
-  const suite: Suite = {
-    manager: await at<AccessManager>("AccessManager", deployed.AccessManager),
-    token: await at<TestStablecoin>("TestStablecoin", deployed.TestStablecoin),
-    ledger: await at<BudgetLedger>("BudgetLedger", deployed.BudgetLedger),
-    permits: await at<PermitRegistry>("PermitRegistry", deployed.PermitRegistry),
-    escrow: await at<ProcurementEscrow>("ProcurementEscrow", deployed.ProcurementEscrow),
-    subsidies: await at<SubsidyDisbursement>("SubsidyDisbursement", deployed.SubsidyDisbursement),
-    addresses: {
-      AccessManager: await deployed.AccessManager.getAddress(),
-      BudgetLedger: await deployed.BudgetLedger.getAddress(),
-      PermitRegistry: await deployed.PermitRegistry.getAddress(),
-      ProcurementEscrow: await deployed.ProcurementEscrow.getAddress(),
-      SubsidyDisbursement: await deployed.SubsidyDisbursement.getAddress(),
-      TestStablecoin: await deployed.TestStablecoin.getAddress(),
-    },
-  };
+  const suite = await deploySuite(connection);
   const { manager, token, ledger, permits, escrow, subsidies, addresses } = suite;
   const txs: Record<string, string> = {};
   const done = async (tx: Promise<ContractTransactionResponse>, name?: string) => {
