@@ -66,11 +66,15 @@ export default defineConfig({
       chainType: "l1",
       url: "http://127.0.0.1:8545",
     },
-    /** The end-to-end tests' own anvil (test/e2e/), kept apart from a developer's localhost node. */
+    /**
+     * The end-to-end tests' own anvil (test/e2e/), kept apart from a developer's localhost node:
+     * port `CIVIC_PORT_BASE` (default 18500) + 45, as `testPort(E2E_PORT_OFFSET)` in
+     * scripts/lib/local-node.ts.
+     */
     e2e: {
       type: "http",
       chainType: "l1",
-      url: "http://127.0.0.1:18545",
+      url: `http://127.0.0.1:${Number(process.env.CIVIC_PORT_BASE ?? 18_500) + 45}`,
     },
     testnet: {
       type: "http",

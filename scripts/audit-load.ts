@@ -19,11 +19,11 @@ import { fileURLToPath } from "node:url";
 import { encodeBytes32String } from "ethers";
 import { network } from "hardhat";
 
-import { startAnvil } from "./lib/local-node.js";
+import { startAnvil, testPort } from "./lib/local-node.js";
 import { ROLES } from "./lib/roles.js";
 import { roleSelectors } from "./lib/wiring.js";
 
-const PORT = 18547;
+const PORT = testPort(47);
 const CHAIN_ID = 31347;
 const SIZES = (process.env.AUDIT_LOAD_SIZES ?? "10000,100000").split(",").map(Number);
 const ROUNDS_PER_TX = Number(process.env.AUDIT_LOAD_ROUNDS ?? 200); // 3 ledger events a round

@@ -7,6 +7,25 @@ import { fileURLToPath } from "node:url";
 
 const ANVIL_BIN = fileURLToPath(new URL("../../node_modules/@foundry-rs/anvil/bin.mjs", import.meta.url));
 
+/**
+ * Ports of the nodes the tests start: `CIVIC_PORT_BASE` (default 18500) plus a fixed offset per
+ * test, so that two checkouts can run their tests side by side and 8545 stays free for a
+ * developer's own node. The `e2e` network of hardhat.config.ts is `testPort(E2E_PORT_OFFSET)`.
+ */
+export const E2E_PORT_OFFSET = 45;
+export function testPort(offset: number): number {
+  const base = Number(process.env.CIVIC_PORT_BASE ?? 18_500);
+  if (!Number.isInteger(base) || base < 1024 || base + offset > 65_535) {
+    throw new Error(
+      `CIVIC_PORT_BASE must be a whole number from 1024 to ${65_535 - offset}, not ${process.env.CIVIC_PORT_BASE}`,
+    );
+  }
+  return base + offset;
+}
+
+/** The EVM hardfork of the nodes the tests start (prague: EIP-7702 delegations work). */
+export const TEST_HARDFORK = "prague";
+
 export interface LocalNode {
   url: string;
   pid: number;
@@ -51,6 +70,7 @@ export async function startAnvil({
     [
       ANVIL_BIN,
       ...["--host", "127.0.0.1", "--port", String(port), "--chain-id", String(chainId), "--silent"],
+      ...["--hardfork", TEST_HARDFORK],
       ...(accounts === undefined ? [] : ["--accounts", String(accounts)]),
     ],
     { stdio: ["ignore", "ignore", "pipe"] },

@@ -2,7 +2,7 @@
  * The audit task end to end on anvil: the full fiscal year of scenario.ts through every module,
  * deployed with Ignition and run over HTTP (a connection to the `localhost` network with its URL
  * overridden to this test's own anvil on port 18546, so that it never meets the e2e tests' node
- * on 18545 nor a developer's on 8545); then `npx hardhat audit --rpc-url ...` as a user would
+ * on the e2e port nor a developer's on 8545); then `npx hardhat audit --rpc-url ...` as a user would
  * run it: the exit code, the JSON figures against the views, and the CSV files.
  */
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
@@ -14,12 +14,12 @@ import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import type { AuditReport } from "../../scripts/lib/audit/index.js";
-import { startAnvil, type LocalNode } from "../../scripts/lib/local-node.js";
+import { startAnvil, testPort, type LocalNode } from "../../scripts/lib/local-node.js";
 import { hardhat } from "../helpers/cli.js";
 import { runScenario, type ScenarioResult } from "./scenario.js";
 import { expectReportMatchesViews } from "./views-check.js";
 
-const PORT = 18546;
+const PORT = testPort(46);
 const CHAIN_ID = 31346;
 const DEPLOYMENT_DIR = `deploy/deployments/chain-${CHAIN_ID}`;
 

@@ -17,10 +17,10 @@ import { join } from "node:path";
 import { expect } from "chai";
 import { Interface, getAddress, hexlify, randomBytes } from "ethers";
 
-import { startAnvil, type LocalNode } from "../../scripts/lib/local-node.js";
+import { E2E_PORT_OFFSET, startAnvil, testPort, type LocalNode } from "../../scripts/lib/local-node.js";
 import { hardhat, type CliResult } from "../helpers/cli.js";
 
-const PORT = 18545; // the `e2e` network of hardhat.config.ts
+const PORT = testPort(E2E_PORT_OFFSET); // the `e2e` network of hardhat.config.ts
 const CHAIN_ID = 31338;
 const DEPLOYMENT_DIR = `deploy/deployments/chain-${CHAIN_ID}`;
 const NET = ["--network", "e2e"];
