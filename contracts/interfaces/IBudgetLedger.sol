@@ -75,6 +75,9 @@ interface IBudgetLedger {
     error Ledger_InvalidRecipient(address recipient);
     /// @notice `lineIdAt` was asked for an index at or past `lineCount()`.
     error Ledger_IndexOutOfBounds(uint256 index, uint256 count);
+    /// @notice `commit` arrived through the AccessManager (`execute`): the books are the caller's
+    /// own, and the AccessManager holds none.
+    error Ledger_RelayedCall(address authority);
 
     // ------------------------------------------------------------------ budget officer
 
@@ -142,17 +145,20 @@ interface IBudgetLedger {
     // ------------------------------------------------------------------ modules
 
     /// @notice Commits `amount` of an open line to the calling module and sends it the tokens.
-    /// @dev LEDGER_CLIENT; paused when the ledger is paused. Requires
-    /// `0 < amount <= available(lineId)`; at most 16 modules hold books on one line. Reverts
-    /// `Ledger_UnknownLine`, `Ledger_LineClosed`, `Ledger_ZeroAmount`,
+    /// @dev LEDGER_CLIENT, calling itself (a call relayed by the AccessManager reverts
+    /// `Ledger_RelayedCall`: the AccessManager never holds books); paused when the ledger is
+    /// paused. Requires `0 < amount <= available(lineId)`; at most 16 modules hold books on one
+    /// line. Reverts `Ledger_UnknownLine`, `Ledger_LineClosed`, `Ledger_ZeroAmount`,
     /// `Ledger_InsufficientAvailable`, `Ledger_TooManyModules`. Emits `Committed`.
     function commit(bytes32 lineId, uint256 amount, bytes32 ref) external;
 
     /// @notice Books a payment the calling module already made to `payee` out of its own
     /// commitment on the line (also on a closed line). A module can never spend another
     /// module's commitment.
-    /// @dev LEDGER_CLIENT; paused when the ledger is paused. Requires
-    /// `0 < amount <= committedBy(lineId, msg.sender)` and a payee other than zero and the ledger.
+    /// @dev No role: the caller's own commitment (`committedBy(lineId, msg.sender)`) is the limit,
+    /// so a module whose LEDGER_CLIENT was revoked still pays out what it holds. Paused when the
+    /// ledger is paused. Requires `0 < amount <= committedBy(lineId, msg.sender)` and a payee
+    /// other than zero and the ledger.
     /// Reverts `Ledger_ZeroAddress`, `Ledger_InvalidRecipient`, `Ledger_ZeroAmount`,
     /// `Ledger_InsufficientCommitment`. Emits `Spent` with the calling module.
     function recordSpend(bytes32 lineId, address payee, uint256 amount, bytes32 ref) external;
@@ -160,7 +166,9 @@ interface IBudgetLedger {
     /// @notice Pulls unspent committed tokens back from the calling module (which approves the
     /// ledger first). On an open line they become available again; on a closed line they lower
     /// committed and appropriated together and become unallocated.
-    /// @dev LEDGER_CLIENT; never paused. Requires `0 < amount <= committedBy(lineId, msg.sender)`.
+    /// @dev No role: the caller's own commitment is the limit, so revoking a module's
+    /// LEDGER_CLIENT never strands the money it holds. Never paused. Requires
+    /// `0 < amount <= committedBy(lineId, msg.sender)`.
     /// Reverts `Ledger_ZeroAmount`, `Ledger_InsufficientCommitment`, and
     /// `Ledger_TransferShortfall(expected, received)` when fewer tokens arrive than `amount`.
     /// Emits `FundsReturned`.

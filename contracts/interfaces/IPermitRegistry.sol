@@ -4,6 +4,8 @@ pragma solidity ^0.8.28;
 import {IERC721Errors} from "@openzeppelin/contracts/interfaces/draft-IERC6093.sol";
 import {IERC721Metadata} from "@openzeppelin/contracts/token/ERC721/extensions/IERC721Metadata.sol";
 
+import {ILedgerModule} from "./ILedgerModule.sol";
+
 /// @title IERC5192
 /// @notice Minimal soulbound NFTs (ERC-5192). Interface id 0xb45a3c0e.
 interface IERC5192 {
@@ -31,22 +33,29 @@ interface IERC5192 {
 ///   `setPermitTypeActive`, `suspend`, `reinstate`, `revoke`.
 /// - GUARDIAN (`restricted`): `pause`, `unpause`.
 /// - a holder of one of the type's check roles (asked of the AccessManager by the registry
-///   itself with `hasRole`, never the applicant, only without execution delay): `recordCheck`.
+///   itself with `hasRole`, never the applicant, only without execution delay, calling itself:
+///   never relayed by the AccessManager): `recordCheck`.
 ///   Closing the registry in the AccessManager (`setTargetClosed`) blocks every `restricted`
 ///   function (the officers' and GUARDIAN's, `pause` and `unpause` included) but not
 ///   `recordCheck`, which follows the pause instead: a paused registry issues nothing, while
 ///   failing checks still reject and refund. To retire a registry, pause it first, then close it.
-/// - the applicant: `withdrawApplication`, `claimRefund`; the holder: `renew`.
-/// - anyone: `submitApplication`, `submitApplicationWithPermit`, `sweepSurplus`, the views.
+/// - the applicant: `withdrawApplication`, `claimRefund` (= `withdrawOwed`); the holder: `renew`.
+/// - anyone: `submitApplication`, `submitApplicationWithPermit` (never relayed by the
+///   AccessManager, which is therefore never an applicant or holder), `sweepSurplus`, the views.
+/// Documents: a document hash is bound to its applicant. For one applicant it backs at most one
+/// pending application or permit (a revoked permit still counts; a rejection or withdrawal frees
+/// it); another applicant may submit the same hash and gains nothing over the first: its
+/// application is its own, with its own fee, checks and permit (`permitOfDocument(holder, hash)`).
 /// Pause (GUARDIAN) stops money coming in and the fee going out to the ledger:
 /// `submitApplication`, `submitApplicationWithPermit`, `renew`, the passing check that issues a
 /// permit or completes a renewal, and `sweepSurplus`. It never stops `withdrawApplication`,
 /// `claimRefund`, failing checks (rejections and their refunds), passing checks that do not
 /// complete an application, or the officers' `definePermitType`, `setPermitTypeActive`,
 /// `suspend`, `reinstate` and `revoke`.
-/// Money: every token the registry holds is a pending application's fee, a refund owed to an
-/// applicant whose token transfer failed (claimable with `claimRefund`), or a surplus sent to
-/// the registry without an application (sent to the ledger with `sweepSurplus`). Fees reach
+/// Money: every token the registry holds is a pending application's fee (`feesHeld()`, the
+/// module's `reserved()`), a refund owed to an applicant whose token transfer failed (claimable
+/// with `claimRefund`), or a surplus sent to the registry without an application (sent to the
+/// ledger with `sweepSurplus`). Fees reach
 /// the ledger through `deposit(fee, bytes32(permitId))`, so the ledger's `Deposited` event
 /// names the permit.
 /// Admin: the AccessManager's admin decides who holds each role and may pause through
@@ -56,7 +65,7 @@ interface IERC5192 {
 /// with `ERC721NonexistentToken(tokenId)`, `balanceOf(address(0))` with
 /// `ERC721InvalidOwner(address(0))` (ERC-6093); the registry's own views (`getPermit`) with
 /// `Permit_UnknownPermit(permitId)`.
-interface IPermitRegistry is IERC721Metadata, IERC721Errors, IERC5192 {
+interface IPermitRegistry is IERC721Metadata, IERC721Errors, IERC5192, ILedgerModule {
     // ------------------------------------------------------------------ types
 
     /// @notice An application's lifecycle.
@@ -192,15 +201,11 @@ interface IPermitRegistry is IERC721Metadata, IERC721Errors, IERC5192 {
     /// @notice A refund could not be transferred to the applicant (for example a blocklisting
     /// token refused it); the amount is kept for the applicant, who takes it with `claimRefund`.
     event RefundDeferred(uint256 indexed applicationId, address indexed applicant, uint256 amount);
-    /// @notice An applicant took the refunds owed to it.
+    /// @notice An applicant took the refunds owed to it (`claimRefund` or `withdrawOwed`).
     event RefundClaimed(address indexed applicant, address indexed to, uint256 amount);
-    /// @notice Tokens sent to the registry without an application went to the ledger.
-    event SurplusSwept(address indexed caller, uint256 amount);
 
     // ------------------------------------------------------------------ errors
 
-    /// @notice An address that must be set was zero.
-    error Permit_ZeroAddress();
     /// @notice No permit type has this id.
     error Permit_UnknownType(uint256 typeId);
     /// @notice The permit type is deactivated: it takes no new applications or renewals.
@@ -222,16 +227,16 @@ interface IPermitRegistry is IERC721Metadata, IERC721Errors, IERC5192 {
     error Permit_DuplicateCheckRole(uint64 checkRole);
     /// @notice Document hash 0 means "none".
     error Permit_ZeroDocumentHash();
-    /// @notice The document already backs a pending application or a permit (`applicationId`).
+    /// @notice The document already backs a pending application or a permit (`applicationId`) of
+    /// the same applicant.
     error Permit_DocumentInUse(bytes32 documentHash, uint256 applicationId);
-    /// @notice Fewer tokens arrived than the fee (fee-on-transfer or rebasing token).
-    error Permit_TransferShortfall(uint256 expected, uint256 received);
     /// @notice The ERC-2612 permit failed and the allowance already given is below the fee.
     error Permit_InsufficientAllowance(uint256 allowance, uint256 needed);
     /// @notice No application has this id.
     error Permit_UnknownApplication(uint256 applicationId);
-    /// @notice The application is no longer pending.
-    error Permit_ApplicationNotPending(uint256 applicationId, ApplicationStatus status);
+    /// @notice The application is in `current`; the call needs one of the statuses in `allowed`
+    /// (bit `1 << status` set for each allowed status; every call on an application needs Pending).
+    error Permit_UnexpectedApplicationStatus(uint256 applicationId, ApplicationStatus current, bytes32 allowed);
     /// @notice Only the applicant may do this.
     error Permit_NotApplicant(uint256 applicationId, address account);
     /// @notice The check role is not one of the type's checks.
@@ -251,7 +256,7 @@ interface IPermitRegistry is IERC721Metadata, IERC721Errors, IERC5192 {
     error Permit_NotHolder(uint256 permitId, address account);
     /// @notice The permit's status does not allow this; `allowed` has bit i set for each
     /// allowed `PermitStatus` i (Active = 1 << 1, Suspended = 1 << 2, Revoked = 1 << 3, Expired = 1 << 4).
-    error Permit_InvalidPermitStatus(uint256 permitId, PermitStatus current, uint8 allowed);
+    error Permit_InvalidPermitStatus(uint256 permitId, PermitStatus current, bytes32 allowed);
     /// @notice A renewal of the permit is already pending (`applicationId`).
     error Permit_RenewalPending(uint256 permitId, uint256 applicationId);
     /// @notice The new expiry lies beyond what the registry can store.
@@ -260,11 +265,6 @@ interface IPermitRegistry is IERC721Metadata, IERC721Errors, IERC5192 {
     error Permit_Locked(uint256 tokenId);
     /// @notice Permits cannot be approved for an operator (ERC-5192: always locked).
     error Permit_ApprovalsDisabled(address operator);
-    /// @notice The account is owed no refund.
-    error Permit_NoRefundOwed(address account);
-    /// @notice The registry holds no tokens beyond pending fees and owed refunds: its `balance`
-    /// is at most the `reserved` amount (feesHeld() + owed refunds).
-    error Permit_NoSurplus(uint256 balance, uint256 reserved);
 
     // ------------------------------------------------------------------ permit officer
 
@@ -305,22 +305,15 @@ interface IPermitRegistry is IERC721Metadata, IERC721Errors, IERC5192 {
     /// included). Not paused. Emits `PermitRevoked`.
     function revoke(uint256 permitId, bytes32 reasonHash) external;
 
-    // ------------------------------------------------------------------ guardian
-
-    /// @notice Stops applications, renewals, issuing and sweeping (see the interface notes).
-    /// @dev GUARDIAN. Emits `Paused`.
-    function pause() external;
-
-    /// @notice Lifts a pause. @dev GUARDIAN. Emits `Unpaused`.
-    function unpause() external;
-
     // ------------------------------------------------------------------ applicants and holders
 
     /// @notice Applies for a permit of an active type, pulling the type's fee from the caller
     /// (approve the registry first). A type without checks issues the permit at once.
-    /// @dev Anyone; paused when the registry is paused. Requires a non-zero `documentHash` that
-    /// backs no pending application and no permit (a revoked permit counts), and tokens that
-    /// arrive in full (`Permit_TransferShortfall(expected, received)` otherwise).
+    /// @dev Anyone, calling itself (`Module_RelayedCall` for a call relayed by the AccessManager);
+    /// paused when the registry is paused. Requires a non-zero `documentHash` that backs none of
+    /// the caller's pending applications and permits (a revoked permit counts; another
+    /// applicant's use of the same hash does not), and tokens that arrive in full
+    /// (`Module_TransferShortfall(expected, received)` otherwise).
     /// Emits `ApplicationSubmitted` (permitId 0); without checks also `Transfer`, `Locked`,
     /// `PermitIssued` and the ledger's `Deposited`.
     /// @return applicationId The new application's id (1, 2, ...).
@@ -345,7 +338,8 @@ interface IPermitRegistry is IERC721Metadata, IERC721Errors, IERC5192 {
     /// it was). The last passing check issues the permit (or extends the renewed permit) in
     /// the same transaction and sends the fee to the ledger.
     /// @dev The caller must hold `checkRole` in the AccessManager, with no execution delay
-    /// (`Permit_MissingCheckRole`, `Permit_CheckRoleDelayed`), and must not be the applicant.
+    /// (`Permit_MissingCheckRole`, `Permit_CheckRoleDelayed`), call itself (`Module_RelayedCall`
+    /// for a call relayed by the AccessManager) and must not be the applicant.
     /// Only `hasRole` is asked: a closed target (`setTargetClosed`) does not stop checks, the
     /// pause does (see the interface notes).
     /// `checkRole` must be one of the type's checks, recorded once per application. The last
@@ -370,15 +364,13 @@ interface IPermitRegistry is IERC721Metadata, IERC721Errors, IERC5192 {
     /// @return applicationId The renewal application, or 0 when renewed at once.
     function renew(uint256 permitId) external returns (uint256 applicationId);
 
-    /// @notice Sends the refunds owed to the caller (see `RefundDeferred`) to `to`.
-    /// @dev The applicant owed the refund; never paused. Emits `RefundClaimed`.
+    /// @notice Sends the refunds owed to the caller (see `RefundDeferred`) to `to`: the registry's
+    /// name for `withdrawOwed`.
+    /// @dev The applicant owed the refund; never paused. Requires `to` other than zero and the
+    /// registry (`Module_ZeroAddress`, `Module_InvalidRecipient(to)`) and a refund owed
+    /// (`Module_NothingOwed`). Emits `RefundClaimed`.
     /// @return amount The amount sent.
     function claimRefund(address to) external returns (uint256 amount);
-
-    /// @notice Sends tokens the registry holds beyond pending fees and owed refunds (sent to it
-    /// without an application) to the ledger. @dev Anyone; paused when the registry is paused.
-    /// Emits `SurplusSwept` and the ledger's `Deposited` (ref 0).
-    function sweepSurplus() external returns (uint256 amount);
 
     // ------------------------------------------------------------------ views
 
@@ -388,11 +380,12 @@ interface IPermitRegistry is IERC721Metadata, IERC721Errors, IERC5192 {
     /// @notice The permit's status, derived from its flags and the clock (None for an unknown id).
     function permitStatus(uint256 permitId) external view returns (PermitStatus);
 
-    /// @notice The permit issued for a document, or 0 (none, or its application still pending).
-    function permitOfDocument(bytes32 documentHash) external view returns (uint256 permitId);
+    /// @notice The permit issued to `holder` for a document, or 0 (none, or its application still
+    /// pending). Another applicant's use of the same hash never shows here.
+    function permitOfDocument(address holder, bytes32 documentHash) external view returns (uint256 permitId);
 
-    /// @notice The pending application or the permit's application that holds a document, or 0.
-    function applicationOfDocument(bytes32 documentHash) external view returns (uint256 applicationId);
+    /// @notice `applicant`'s pending application or permit's application that holds a document, or 0.
+    function applicationOfDocument(address applicant, bytes32 documentHash) external view returns (uint256 applicationId);
 
     /// @notice A permit. Reverts with `Permit_UnknownPermit` for an unknown id.
     function getPermit(uint256 permitId) external view returns (Permit memory);
@@ -409,18 +402,12 @@ interface IPermitRegistry is IERC721Metadata, IERC721Errors, IERC5192 {
     /// @notice The pending renewal application of a permit, or 0.
     function pendingRenewalOf(uint256 permitId) external view returns (uint256 applicationId);
 
-    /// @notice Refunds owed to `applicant` after a failed transfer (see `claimRefund`).
+    /// @notice Refunds owed to `applicant` after a failed transfer (see `claimRefund`): `owedTo`.
     function refundOwed(address applicant) external view returns (uint256);
 
-    /// @notice The sum of the fees of pending applications, which the registry holds.
+    /// @notice The sum of the fees of pending applications, which the registry holds: `reserved()`.
     function feesHeld() external view returns (uint256);
 
     /// @notice How many permit types, applications and permits exist (the highest ids).
     function counts() external view returns (uint256 permitTypes, uint256 applications, uint256 permits);
-
-    /// @notice The BudgetLedger that receives the fees.
-    function ledger() external view returns (address);
-
-    /// @notice The fee token (the ledger's token).
-    function token() external view returns (address);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ILedgerModule} from "./ILedgerModule.sol";
+
 /// @title IProcurementEscrow
 /// @notice Sealed-bid tenders (commit-reveal), automatic award to the lowest revealed price,
 /// milestone payments released when a quorum of distinct inspectors approves, and a retention
@@ -29,15 +31,20 @@ pragma solidity ^0.8.28;
 /// Ledger references. Every ledger call carries `ref = bytes32(kind << 128 | id << 64 | index)`:
 /// kind 1 for a tender (`commit`, the unawarded rest, a cancelled or failed tender, forfeited
 /// bonds; id = tender id, index 0), kind 2 for a milestone payment (id = agreement id, index =
-/// milestone index), kind 3 for a termination (id = agreement id, index 0), kind 4 for a surplus
-/// sweep (id 0, index 0).
+/// milestone index), kind 3 for a termination (id = agreement id, index 0). A surplus sweep
+/// deposits with ref 0, as in every module.
 ///
-/// Pause (GUARDIAN) stops bids, reveals, awards and milestone approvals; it never stops
-/// `cancelTender`, `reclaimBond`, `terminate`, `withdrawOwed` or `sweepSurplus`, nor the
-/// officers' and contractors' bookkeeping (`createTender`, `submitMilestone`, `rejectMilestone`).
+/// Pause (GUARDIAN) stops tender creation (it commits money into the escrow), bids, reveals,
+/// awards, milestone approvals and `sweepSurplus`; it never stops `cancelTender`, `reclaimBond`,
+/// `terminate` or `withdrawOwed`, nor the officers' and contractors' bookkeeping
+/// (`submitMilestone`, `rejectMilestone`).
+/// Who acts: `submitBid`, `revealBid`, `approveMilestone` and `rejectMilestone` tell actors apart
+/// and refuse a call relayed by the AccessManager (`Module_RelayedCall`); so the AccessManager is
+/// never a bidder, a contractor or a payee, and `submitMilestone`, `reclaimBond` and
+/// `withdrawOwed`, which act for their caller, never act for it.
 /// Admins (the AccessManager) decide who holds PROCUREMENT_OFFICER, INSPECTOR and GUARDIAN;
 /// they cannot move escrowed money other than through the flows above.
-interface IProcurementEscrow {
+interface IProcurementEscrow is ILedgerModule {
     // ------------------------------------------------------------------ types
 
     /// @notice One milestone of a tender, as the procurement officer defines it.
@@ -208,20 +215,8 @@ interface IProcurementEscrow {
     /// @param refunded Unpaid amounts plus held retention returned to the line.
     event AgreementTerminated(uint256 indexed agreementId, uint256 refunded, bytes32 reasonHash);
 
-    // ------------------------------------------------------------------ events (extensions)
-
-    /// @notice A payment to `payee` was refused by the token; `amount` was credited to its
-    /// `owedTo` balance, which now stands at `owed`.
-    event PaymentDeferred(address indexed payee, uint256 amount, uint256 owed);
-    /// @notice `payee` withdrew its owed balance to `to`.
-    event OwedWithdrawn(address indexed payee, address indexed to, uint256 amount);
-    /// @notice Tokens held beyond the escrow's obligations went to the ledger's unallocated cash.
-    event SurplusSwept(address indexed caller, uint256 amount);
-
     // ------------------------------------------------------------------ errors
 
-    /// @notice An address that must be set was zero.
-    error Procurement_ZeroAddress();
     /// @notice No tender has this id.
     error Procurement_UnknownTender(uint256 tenderId);
     /// @notice No agreement has this id.
@@ -276,12 +271,6 @@ interface IProcurementEscrow {
     error Procurement_ContractorCannotInspect(uint256 agreementId, address contractor);
     /// @notice `inspector` has already approved this milestone in the current round.
     error Procurement_AlreadyApproved(uint256 agreementId, uint256 index, address inspector);
-    /// @notice Fewer tokens arrived than expected (fee-on-transfer or rebasing token).
-    error Procurement_TransferShortfall(uint256 expected, uint256 received);
-    /// @notice `account` is owed nothing.
-    error Procurement_NothingOwed(address account);
-    /// @notice The escrow holds no more than its obligations.
-    error Procurement_NoSurplus();
 
     // ------------------------------------------------------------------ procurement officer
 
@@ -292,7 +281,7 @@ interface IProcurementEscrow {
     /// 1 ... MAX_MILESTONES milestones with positive shares summing to 10,000 and durations of at
     /// most MAX_MILESTONE_DURATION; the line must have `maxPrice` available (the ledger's errors
     /// bubble up). Emits `TenderCreated` (and the ledger's `Committed`, ref kind 1).
-    /// Not stopped by pause (the ledger's own pause stops the commitment).
+    /// Paused when the escrow (or the ledger) is paused: it commits money into the escrow.
     /// @return tenderId The new tender's id (from 1).
     function createTender(
         bytes32 lineId,
@@ -325,7 +314,7 @@ interface IProcurementEscrow {
     /// proposalHash, salt))`.
     /// @dev Anyone; paused when the escrow is paused. Requires status Bidding (now < bidDeadline)
     /// and a non-zero seal. The first call pulls `bidBond` from the caller (approve first; tokens
-    /// that arrive short are refused with `Procurement_TransferShortfall`); a later call only
+    /// that arrive short are refused with `Module_TransferShortfall`); a later call only
     /// replaces the seal. Emits `BidSubmitted`.
     function submitBid(uint256 tenderId, bytes32 sealedBid) external;
 
@@ -354,18 +343,6 @@ interface IProcurementEscrow {
     /// @return agreementId The new agreement's id (from 1), or 0 if the tender failed.
     function award(uint256 tenderId) external returns (uint256 agreementId);
 
-    /// @notice Takes out the caller's owed balance (payments the token refused earlier) to `to`.
-    /// @dev The payee; never paused. Requires `to != 0` and a positive balance. Emits
-    /// `OwedWithdrawn`. Reverts if the token refuses this transfer too (choose another `to`).
-    function withdrawOwed(address to) external;
-
-    /// @notice Deposits into the ledger (as unallocated cash) every token the escrow holds beyond
-    /// its obligations: tokens sent to it directly, outside the flows of this contract.
-    /// @dev Anyone; never stopped by the escrow's pause (the ledger's pause stops its deposit).
-    /// Requires `surplus() > 0`. Emits `SurplusSwept` (and the ledger's `Deposited`, ref kind 4).
-    /// @return amount The surplus swept.
-    function sweepSurplus() external returns (uint256 amount);
-
     // ------------------------------------------------------------------ contractor
 
     /// @notice Submits milestone `index` with its evidence, first or again after a rejection.
@@ -393,14 +370,6 @@ interface IProcurementEscrow {
     /// and the milestone Submitted. Emits `MilestoneRejected`.
     function rejectMilestone(uint256 agreementId, uint256 index, bytes32 reasonHash) external;
 
-    // ------------------------------------------------------------------ guardian
-
-    /// @notice Stops bids, reveals, awards and milestone approvals. @dev GUARDIAN. Emits `Paused`.
-    function pause() external;
-
-    /// @notice Lifts a pause. @dev GUARDIAN. Emits `Unpaused`.
-    function unpause() external;
-
     // ------------------------------------------------------------------ views
 
     /// @notice A tender; reverts with `Procurement_UnknownTender` for an unknown id.
@@ -426,18 +395,8 @@ interface IProcurementEscrow {
     /// takes no further approval): the `MilestoneApproved` events name every approver.
     function hasApproved(uint256 agreementId, uint256 index, address inspector) external view returns (bool);
 
-    /// @notice Payments the token refused to `account`, waiting for `withdrawOwed`.
-    function owedTo(address account) external view returns (uint256);
-
-    /// @notice Sum of all owed balances.
-    function totalOwed() external view returns (uint256);
-
     /// @notice Bonds held on all tenders (not yet refunded or forfeited).
     function totalBondsHeld() external view returns (uint256);
-
-    /// @notice Tokens held beyond the obligations: balance - (the escrow's commitments on every line
-    /// it ever used + bonds held + owed balances), or 0. Costs one ledger read per such line.
-    function surplus() external view returns (uint256);
 
 
     /// @notice Tenders created so far (the last id).
@@ -445,10 +404,4 @@ interface IProcurementEscrow {
 
     /// @notice Agreements created so far (the last id).
     function agreementCount() external view returns (uint256);
-
-    /// @notice The BudgetLedger this escrow draws on.
-    function ledger() external view returns (address);
-
-    /// @notice The settlement token (the ledger's).
-    function token() external view returns (address);
 }

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {ILedgerModule} from "./ILedgerModule.sol";
+
 /// @title ISubsidyDisbursement
 /// @notice Subsidy programmes paid out of budget lines. Two kinds:
 /// - Roster: a Merkle root over `(uint256 index, address beneficiary, uint256 amount)` leaves in
@@ -11,18 +13,18 @@ pragma solidity ^0.8.28;
 /// Each programme commits its whole budget from its budget line when it is created
 /// (`ledger.commit`), books every payout on the ledger (`ledger.recordSpend`) and returns every
 /// unpaid token to the line when it is closed (`ledger.returnFunds`). The contract holds, at all
-/// times, the unpaid budgets of the programmes that are not closed, and beyond them only tokens
-/// sent to it outside these flows: a surplus that anyone may send on to the ledger as
-/// unallocated cash (`sweepSurplus`).
+/// times, the unpaid budgets of the programmes that are not closed (`reserved()`), and beyond
+/// them only tokens sent to it outside these flows: a surplus that anyone may send on to the
+/// ledger as unallocated cash (`sweepSurplus`, see {ILedgerModule}).
 /// @dev Privileged functions are gated by the AccessManager (`authority`); the role named in each
 /// function's doc is the one the deployment maps it to. `closeProgram` asks the AccessManager
-/// itself. Pause (GUARDIAN) stops claims, batches, outcomes and sweeps; never `closeProgram`,
-/// programme creation or `blockClaim`. Every ledger movement of programme `n` carries
+/// itself. Pause (GUARDIAN) stops programme creation (it commits money into the contract),
+/// claims, batches, outcomes and sweeps; never `closeProgram` or `blockClaim`. Every ledger movement of programme `n` carries
 /// `ref = bytes32(n)`. Nothing an admin can do moves a programme's money anywhere but to its
 /// beneficiaries or back to its budget line; closing this contract as a target in the
 /// AccessManager stops the restricted functions and a PROGRAM_MANAGER's early close, never a
 /// close after `closesAt`.
-interface ISubsidyDisbursement {
+interface ISubsidyDisbursement is ILedgerModule {
     // ------------------------------------------------------------------ types
 
     /// @notice The kind of a programme (the `kind` of events and views: 0 roster, 1 outcome).
@@ -113,9 +115,6 @@ interface ISubsidyDisbursement {
     event ClaimBlocked(uint256 indexed programId, uint256 indexed index, bytes32 reasonHash);
     /// @notice The programme was closed and `returned` went back to its budget line.
     event ProgramClosed(uint256 indexed programId, uint256 returned);
-    /// @notice Tokens held beyond the open programmes' unpaid budgets went to the ledger
-    /// (its `Deposited`, ref 0, follows).
-    event SurplusSwept(address indexed caller, uint256 amount);
 
     // ------------------------------------------------------------------ errors
 
@@ -133,14 +132,13 @@ interface ISubsidyDisbursement {
     error Subsidy_InvalidWindow(uint64 opensAt, uint64 closesAt);
     /// @notice `closesAt` must lie in the future.
     error Subsidy_ClosesInPast(uint64 closesAt, uint256 now);
+    /// @notice The programme is in `current`; the call needs one of the statuses in `allowed`
+    /// (bit `1 << status` set for each allowed status). Claims and outcomes need Open.
+    error Subsidy_UnexpectedProgramStatus(uint256 programId, ProgramStatus current, bytes32 allowed);
     /// @notice A roster programme needs a non-zero Merkle root.
     error Subsidy_ZeroRoot();
     /// @notice An outcome programme needs a positive rate per unit.
     error Subsidy_ZeroRate();
-    /// @notice Claims and outcomes are paid only while the programme is Open.
-    error Subsidy_NotOpen(uint256 programId, ProgramStatus status, uint64 opensAt, uint64 closesAt);
-    /// @notice The programme is closed.
-    error Subsidy_ProgramClosed(uint256 programId);
     /// @notice Roster entry `index` was paid already.
     error Subsidy_AlreadyClaimed(uint256 programId, uint256 index);
     /// @notice Roster entry `index` is blocked.
@@ -168,14 +166,6 @@ interface ISubsidyDisbursement {
     error Subsidy_CloseNotAllowed(uint256 programId, address caller, uint64 closesAt);
     /// @notice The caller holds the role only with an execution delay, which this check refuses.
     error Subsidy_ExecutionDelayed(address caller, uint64 roleId, uint32 delay);
-    /// @notice Fewer tokens arrived from the ledger than committed (fee-on-transfer or rebasing token).
-    error Subsidy_TransferShortfall(uint256 expected, uint256 received);
-    /// @notice `sweepSurplus` needs every open programme: `given` ids, `open` open programmes.
-    error Subsidy_OpenProgramsMismatch(uint256 given, uint256 open);
-    /// @notice `sweepSurplus` was given an id that is not an open programme, or not in ascending order.
-    error Subsidy_NotAnOpenProgram(uint256 programId);
-    /// @notice The contract holds nothing beyond the open programmes' unpaid budgets.
-    error Subsidy_NoSurplus(uint256 balance, uint256 held);
 
     // ------------------------------------------------------------------ programme manager
 
@@ -183,7 +173,7 @@ interface ISubsidyDisbursement {
     /// @dev PROGRAM_MANAGER. Requires `merkleRoot != 0`, `0 < budget < 2^128`,
     /// `opensAt < closesAt < 2^40` and `closesAt > now` (`opensAt` may lie in the past: the
     /// programme opens at once). The line must be open with `budget` available (the ledger
-    /// checks). Not stopped by this contract's pause (the ledger's pause stops the commitment).
+    /// checks). Paused when the contract (or the ledger) is paused: it commits money into the contract.
     /// Emits `ProgramCreated` (and the ledger's `Committed`). The budget should cover the
     /// roster's total; a claim beyond what is left reverts.
     /// @return programId The new programme's id (ids start at 1).
@@ -198,8 +188,8 @@ interface ISubsidyDisbursement {
 
     /// @notice Creates an outcome programme and commits `budget` from `lineId` to it.
     /// @dev PROGRAM_MANAGER. Requires `ratePerUnit > 0` and the budget and window rules of
-    /// `createRosterProgram`. `capPerBeneficiary == 0` means no cap per beneficiary. Not stopped
-    /// by this contract's pause. Emits `ProgramCreated` with `merkleRoot = 0`.
+    /// `createRosterProgram`. `capPerBeneficiary == 0` means no cap per beneficiary. Paused when
+    /// the contract is paused. Emits `ProgramCreated` with `merkleRoot = 0`.
     /// @return programId The new programme's id.
     function createOutcomeProgram(
         bytes32 lineId,
@@ -215,7 +205,7 @@ interface ISubsidyDisbursement {
     /// finding). Final: its amount returns to the line when the programme closes.
     /// @dev PROGRAM_MANAGER; also while paused, and after `closesAt` until the programme is
     /// closed. Reverts for an unknown, closed or outcome programme (`Subsidy_UnknownProgram`,
-    /// `Subsidy_ProgramClosed`, `Subsidy_WrongKind`), a claimed entry (`Subsidy_AlreadyClaimed`)
+    /// `Subsidy_UnexpectedProgramStatus`, `Subsidy_WrongKind`), a claimed entry (`Subsidy_AlreadyClaimed`)
     /// or an already blocked one (`Subsidy_AlreadyBlocked`). Any index may be blocked (the
     /// contract does not know the roster's size). Emits `ClaimBlocked`.
     function blockClaim(uint256 programId, uint256 index, bytes32 reasonHash) external;
@@ -223,8 +213,9 @@ interface ISubsidyDisbursement {
     /// @notice Closes a programme and returns its unpaid budget to the budget line.
     /// @dev Anyone once `now >= closesAt` (the second at which claims stop); before that only a
     /// PROGRAM_MANAGER without execution delay, asked of the AccessManager by the contract
-    /// (`Subsidy_CloseNotAllowed`, `Subsidy_ExecutionDelayed`), and not while the AccessManager
-    /// holds this contract closed. Never paused, not even by the ledger's pause. Reverts for an
+    /// (`Subsidy_CloseNotAllowed`, `Subsidy_ExecutionDelayed`), calling itself (a call relayed
+    /// by the AccessManager: `Module_RelayedCall`), and not while the AccessManager holds this
+    /// contract closed. Never paused, not even by the ledger's pause. Reverts for an
     /// unknown or closed programme. On a budget line closed in the meantime the returned cash
     /// becomes the ledger's unallocated cash. Emits `ProgramClosed` (and the ledger's
     /// `FundsReturned` when something returns).
@@ -276,18 +267,6 @@ interface ISubsidyDisbursement {
         bytes32 evidenceHash
     ) external returns (uint256 paid);
 
-    // ------------------------------------------------------------------ anyone
-
-    /// @notice Sends what the contract holds beyond the unpaid budgets of its open programmes
-    /// (tokens sent to it directly) to the ledger, as unallocated cash.
-    /// @dev Anyone; stopped by pause (and by the ledger's, which stops `deposit`).
-    /// `openProgramIds` must list every programme not yet closed, in ascending order
-    /// (`openProgramCount` says how many; `Subsidy_OpenProgramsMismatch`,
-    /// `Subsidy_NotAnOpenProgram`). Reverts with `Subsidy_NoSurplus` when there is nothing to
-    /// send. Emits `SurplusSwept` and the ledger's `Deposited` (from this contract, ref 0).
-    /// @return amount What went to the ledger.
-    function sweepSurplus(uint256[] calldata openProgramIds) external returns (uint256 amount);
-
     // ------------------------------------------------------------------ views
 
     /// @notice A programme. Unknown id reverts.
@@ -314,10 +293,4 @@ interface ISubsidyDisbursement {
 
     /// @notice Programmes created and not yet closed.
     function openProgramCount() external view returns (uint256);
-
-    /// @notice The budget ledger that funds the programmes.
-    function ledger() external view returns (address);
-
-    /// @notice The settlement token (the ledger's).
-    function token() external view returns (address);
 }

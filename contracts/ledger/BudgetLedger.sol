@@ -18,7 +18,9 @@ import {IBudgetLedger} from "../interfaces/IBudgetLedger.sol";
 /// 2. token balance == unallocated() + sum of available over open lines;
 /// 3. every line: sum over modules of committedBy == committed;
 /// 4. a module spends or returns only what it committed itself on that line;
-/// 5. appropriated or committed money moves only through the flows of this contract.
+/// 5. appropriated or committed money moves only through the flows of this contract; only a
+///    LEDGER_CLIENT takes a commitment, and a module spends or returns only its own, with no role,
+///    so that revoking LEDGER_CLIENT stops new commitments and strands nothing.
 /// Storage: the modules' hot path (`recordSpend`) writes one slot, the module's own books on the
 /// line (committed and spent packed); the line keeps appropriated and used (committed + spent) in
 /// one slot, which a module's payout leaves unchanged and `commit` and `pay` write alone. The
@@ -217,7 +219,8 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
 
     /// @inheritdoc IBudgetLedger
     function commit(bytes32 lineId, uint256 amount, bytes32 ref) external restricted whenNotPaused nonReentrant {
-        // Checks
+        // Checks: the books are the caller's own, so the caller must be the module itself
+        if (msg.sender == authority()) revert Ledger_RelayedCall(msg.sender);
         if (amount == 0) revert Ledger_ZeroAmount();
         LineRecord storage line = _lineWithAvailable(lineId, amount);
         // Effects (amount <= available < 2^128, and a module's books never exceed the line's)
@@ -241,8 +244,8 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
         address payee,
         uint256 amount,
         bytes32 ref
-    ) external restricted whenNotPaused nonReentrant {
-        // Checks
+    ) external whenNotPaused nonReentrant {
+        // Checks (no role: the caller's own commitment is the limit)
         _requireRecipient(payee);
         if (amount == 0) revert Ledger_ZeroAmount();
         ModuleBook storage book = _books[lineId][msg.sender];
@@ -257,8 +260,8 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
     }
 
     /// @inheritdoc IBudgetLedger
-    function returnFunds(bytes32 lineId, uint256 amount, bytes32 ref) external restricted nonReentrant {
-        // Checks
+    function returnFunds(bytes32 lineId, uint256 amount, bytes32 ref) external nonReentrant {
+        // Checks (no role: the caller's own commitment is the limit)
         if (amount == 0) revert Ledger_ZeroAmount();
         ModuleBook storage book = _books[lineId][msg.sender];
         uint256 held = book.committed;

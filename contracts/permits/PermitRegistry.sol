@@ -1,41 +1,37 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {IERC721Metadata} from "@openzeppelin/contracts/token/ERC721/extensions/IERC721Metadata.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
-import {IBudgetLedger} from "../interfaces/IBudgetLedger.sol";
 import {IPermitRegistry} from "../interfaces/IPermitRegistry.sol";
 import {PermitMetadata} from "../libraries/PermitMetadata.sol";
 import {PermitTypes} from "../libraries/PermitTypes.sol";
+import {LedgerModule} from "../modules/LedgerModule.sol";
 import {PermitToken} from "./PermitToken.sol";
 
 /// @title PermitRegistry
 /// @notice Permits and licences as soulbound ERC-721 tokens, issued automatically when the last
 /// compliance check of an application passes; fees held while pending, sent to the BudgetLedger
-/// on issue, refunded on rejection or withdrawal. See {IPermitRegistry} for each function's rules.
+/// on issue, refunded on rejection or withdrawal. See {IPermitRegistry} for each function's
+/// rules and {LedgerModule} for what every module shares (pause, owed refunds, surplus).
 /// @dev Invariants (tested in test/permits/PermitRegistry.invariants.t.sol):
-/// 1. feesHeld() == sum of the fees of pending applications; token balance == feesHeld() +
-///    owed refunds (+ any surplus sent without an application);
+/// 1. feesHeld() == reserved() == sum of the fees of pending applications; token balance ==
+///    feesHeld() + owed refunds (+ any surplus sent without an application);
 /// 2. a permit exists only for an application whose every check passed;
 /// 3. a revoked permit is never valid again;
-/// 4. a permit's holder never changes after mint.
+/// 4. a permit's holder never changes after mint;
+/// 5. a document backs at most one pending application or permit per applicant.
 /// Storage, shaped for the issuing check (the hot path): an application is three slots written
 /// at submission (payer and fee; state; document), and a check reads no permit type and
 /// rewrites only the state slot (type, permit id, decision time, status, checks bitmap, and a
-/// copy of the type's check count and validity), which is never zero. Issuing writes
-/// the permit record (one slot: holder, expiry, origin application, flags), the holder's
-/// balance and the totals slot, nothing else: issue date, type and document are read through
-/// the origin application, and `permitOfDocument` resolves document -> application -> permit.
-contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuardTransient {
-    using SafeERC20 for IERC20;
-
+/// copy of the type's check count and validity), which is never zero. Issuing writes the
+/// permit record (one slot: holder, expiry, origin application, flags), the holder's balance
+/// and the module's hot slot (pause flag, fees held and the id counters), nothing else: issue
+/// date, type and document are read through the origin application, and `permitOfDocument`
+/// resolves (holder, document) -> application -> permit.
+contract PermitRegistry is PermitToken, LedgerModule {
     // ================================================================== types
 
     /// @dev The part of an application that checks and decisions read and rewrite: one slot,
@@ -67,49 +63,35 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         bool suspended;
     }
 
-    /// @dev Id counters and the fees held, in one slot. `feesHeld` cannot overflow: fewer than
-    /// 2^40 applications are pending, each with a fee below 2^96.
-    struct Totals {
-        uint40 permitTypes;
-        uint40 applications;
-        uint40 permits;
-        uint136 feesHeld;
-    }
-
     // ================================================================== constants
 
     uint256 private constant MAX_EXPIRY = type(uint40).max; // unix seconds
-    /// @dev Masks of allowed `PermitStatus` values (bit i for status i).
-    uint8 private constant ACTIVE_OR_EXPIRED = (1 << 1) | (1 << 4);
-    uint8 private constant ONLY_SUSPENDED = 1 << 2;
-    uint8 private constant NOT_REVOKED = (1 << 1) | (1 << 2) | (1 << 4);
+    /// @dev Status sets (bit `1 << status`).
+    bytes32 private constant PENDING = bytes32(uint256(1 << uint8(ApplicationStatus.Pending)));
+    bytes32 private constant ACTIVE_OR_EXPIRED =
+        bytes32(uint256((1 << uint8(PermitStatus.Active)) | (1 << uint8(PermitStatus.Expired))));
+    bytes32 private constant ONLY_SUSPENDED = bytes32(uint256(1 << uint8(PermitStatus.Suspended)));
+    bytes32 private constant NOT_REVOKED = ACTIVE_OR_EXPIRED | ONLY_SUSPENDED;
 
     // ================================================================== storage
 
-    IBudgetLedger private immutable _ledger;
-    IERC20 private immutable _token;
-
-    Totals private _totals;
+    /// @dev Packed into the module's hot slot with the fees held (see {LedgerModule}): a
+    /// submission and an issue write no other global slot.
+    uint40 private _typeCount;
+    uint40 private _applicationCount;
+    uint40 private _permitCount;
     mapping(uint256 typeId => PermitTypes.TypeRecord) private _types;
     mapping(uint256 typeId => mapping(uint64 checkRole => uint256 indexPlusOne)) private _checkIndex;
     mapping(uint256 applicationId => ApplicationRecord) private _applications;
     mapping(uint256 permitId => PermitRecord) private _permits;
-    mapping(bytes32 documentHash => uint256 applicationId) private _applicationOfDocument;
+    mapping(address applicant => mapping(bytes32 documentHash => uint256 applicationId)) private _applicationOf;
     mapping(uint256 permitId => uint256 applicationId) private _pendingRenewal;
-    mapping(address applicant => uint256 amount) private _refundOwed;
-    uint256 private _refundsOwedTotal;
 
     // ================================================================== constructor
 
     /// @param authority The AccessManager.
     /// @param ledger_ The BudgetLedger that receives the fees; its token is the fee token.
-    constructor(address authority, address ledger_) AccessManaged(authority) {
-        if (ledger_ == address(0)) revert Permit_ZeroAddress();
-        _ledger = IBudgetLedger(ledger_);
-        _token = IERC20(IBudgetLedger(ledger_).token());
-        // The ledger pulls each fee with `deposit`: one approval for good.
-        _token.forceApprove(ledger_, type(uint256).max);
-    }
+    constructor(address authority, address ledger_) LedgerModule(authority, ledger_) {}
 
     // ================================================================== permit officer
 
@@ -122,7 +104,7 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         bool recheckOnRenewal
     ) external restricted returns (uint256 typeId) {
         // Checks and effects in PermitTypes.create (linked library: keeps the registry small)
-        typeId = ++_totals.permitTypes;
+        typeId = ++_typeCount;
         PermitTypes.create(_types[typeId], _checkIndex[typeId], typeId, name, fee, validity, checkRoles, recheckOnRenewal);
     }
 
@@ -137,41 +119,20 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
 
     /// @inheritdoc IPermitRegistry
     function suspend(uint256 permitId, bytes32 reasonHash) external restricted {
-        // Checks
-        PermitRecord storage p = _permitIn(permitId, ACTIVE_OR_EXPIRED);
-        // Effects
-        p.suspended = true;
+        _permitIn(permitId, ACTIVE_OR_EXPIRED).suspended = true;
         emit PermitSuspended(permitId, reasonHash);
     }
 
     /// @inheritdoc IPermitRegistry
     function reinstate(uint256 permitId) external restricted {
-        // Checks
-        PermitRecord storage p = _permitIn(permitId, ONLY_SUSPENDED);
-        // Effects
-        p.suspended = false;
+        _permitIn(permitId, ONLY_SUSPENDED).suspended = false;
         emit PermitReinstated(permitId);
     }
 
     /// @inheritdoc IPermitRegistry
     function revoke(uint256 permitId, bytes32 reasonHash) external restricted {
-        // Checks
-        PermitRecord storage p = _permitIn(permitId, NOT_REVOKED);
-        // Effects
-        p.revoked = true;
+        _permitIn(permitId, NOT_REVOKED).revoked = true;
         emit PermitRevoked(permitId, reasonHash);
-    }
-
-    // ================================================================== guardian
-
-    /// @inheritdoc IPermitRegistry
-    function pause() external restricted {
-        _pause();
-    }
-
-    /// @inheritdoc IPermitRegistry
-    function unpause() external restricted {
-        _unpause();
     }
 
     // ================================================================== applicants and holders
@@ -225,17 +186,17 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
 
         if (!passed) {
             // Effects
-            uint256 refund = _close(a, s, ApplicationStatus.Rejected);
+            _close(a, s, ApplicationStatus.Rejected);
             emit CheckRecorded(applicationId, checkRole, msg.sender, false, evidenceHash);
             emit ApplicationRejected(applicationId, checkRole);
             // Interactions
-            _refund(applicationId, applicant, refund);
+            _refund(applicationId, applicant, a.fee);
             return;
         }
         s.checksBitmap |= bit;
         if (s.checksBitmap != _allChecks(s.checkCount)) {
             // Effects: one more check passed, more to come
-            _writeState(a, s);
+            a.state = s;
             emit CheckRecorded(applicationId, checkRole, msg.sender, true, evidenceHash);
             return;
         }
@@ -253,15 +214,15 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         address applicant = a.applicant;
         if (msg.sender != applicant) revert Permit_NotApplicant(applicationId, msg.sender);
         // Effects
-        uint256 refund = _close(a, s, ApplicationStatus.Withdrawn);
+        _close(a, s, ApplicationStatus.Withdrawn);
         emit ApplicationWithdrawn(applicationId);
         // Interactions
-        _refund(applicationId, applicant, refund);
+        _refund(applicationId, applicant, a.fee);
     }
 
     /// @inheritdoc IPermitRegistry
     function renew(uint256 permitId) external whenNotPaused nonReentrant returns (uint256 applicationId) {
-        // Checks
+        // Checks (the holder applied itself, so it is never the AccessManager)
         PermitRecord memory p = _permitIn(permitId, ACTIVE_OR_EXPIRED);
         if (msg.sender != p.holder) revert Permit_NotHolder(permitId, msg.sender);
         uint256 pending = _pendingRenewal[permitId];
@@ -273,63 +234,25 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
 
         if (t.recheckOnRenewal && t.checkCount != 0) {
             // Effects: a renewal application for the same permit
-            Totals memory totals = _totals;
-            applicationId = ++totals.applications;
-            totals.feesHeld += uint136(fee);
-            _totals = totals;
-            _applications[applicationId] = ApplicationRecord({
-                applicant: msg.sender,
-                fee: uint96(fee),
-                state: ApplicationState({
-                    typeId: typeId,
-                    permitId: uint40(permitId),
-                    decidedAt: 0,
-                    status: ApplicationStatus.Pending,
-                    checksBitmap: 0,
-                    checkCount: t.checkCount,
-                    validity: t.validity
-                }),
-                documentHash: bytes32(0)
-            });
+            applicationId = _record(typeId, t, permitId, bytes32(0));
             _pendingRenewal[permitId] = applicationId;
             emit ApplicationSubmitted(applicationId, msg.sender, typeId, permitId, origin.documentHash, fee);
             // Interactions
-            _pullFee(msg.sender, fee);
+            _pullFee(fee);
         } else {
             // Effects: extended at once
             uint40 expiresAt = _extended(p.expiresAt, t.validity);
             _permits[permitId].expiresAt = expiresAt;
             emit PermitRenewed(permitId, expiresAt);
-            // Interactions
-            _pullFee(msg.sender, fee);
+            // Interactions (the fee passes straight through: never reserved)
+            _pullFee(fee);
             if (fee != 0) _ledger.deposit(fee, bytes32(permitId));
         }
     }
 
     /// @inheritdoc IPermitRegistry
     function claimRefund(address to) external nonReentrant returns (uint256 amount) {
-        // Checks
-        if (to == address(0)) revert Permit_ZeroAddress();
-        amount = _refundOwed[msg.sender];
-        if (amount == 0) revert Permit_NoRefundOwed(msg.sender);
-        // Effects
-        delete _refundOwed[msg.sender];
-        _refundsOwedTotal -= amount;
-        emit RefundClaimed(msg.sender, to, amount);
-        // Interactions
-        _token.safeTransfer(to, amount);
-    }
-
-    /// @inheritdoc IPermitRegistry
-    function sweepSurplus() external whenNotPaused nonReentrant returns (uint256 amount) {
-        // Checks
-        uint256 balance = _token.balanceOf(address(this));
-        uint256 reserved = uint256(_totals.feesHeld) + _refundsOwedTotal;
-        if (balance <= reserved) revert Permit_NoSurplus(balance, reserved);
-        amount = balance - reserved;
-        emit SurplusSwept(msg.sender, amount);
-        // Interactions
-        _ledger.deposit(amount, bytes32(0));
+        return _withdrawOwed(msg.sender, to);
     }
 
     // ================================================================== views
@@ -345,14 +268,17 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
     }
 
     /// @inheritdoc IPermitRegistry
-    function permitOfDocument(bytes32 documentHash) external view returns (uint256 permitId) {
+    function permitOfDocument(address holder, bytes32 documentHash) external view returns (uint256 permitId) {
         // A pending application's permit id is 0; a renewal never holds a document.
-        return _applications[_applicationOfDocument[documentHash]].state.permitId;
+        return _applications[_applicationOf[holder][documentHash]].state.permitId;
     }
 
     /// @inheritdoc IPermitRegistry
-    function applicationOfDocument(bytes32 documentHash) external view returns (uint256 applicationId) {
-        return _applicationOfDocument[documentHash];
+    function applicationOfDocument(
+        address applicant,
+        bytes32 documentHash
+    ) external view returns (uint256 applicationId) {
+        return _applicationOf[applicant][documentHash];
     }
 
     /// @inheritdoc IPermitRegistry
@@ -379,6 +305,8 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         if (s.status == ApplicationStatus.None) revert Permit_UnknownApplication(applicationId);
         bytes32 documentHash = a.documentHash;
         if (documentHash == bytes32(0)) documentHash = _applications[_permits[s.permitId].applicationId].documentHash;
+        uint8 passed;
+        for (uint16 bitmap = s.checksBitmap; bitmap != 0; bitmap &= bitmap - 1) ++passed;
         return
             Application({
                 typeId: s.typeId,
@@ -387,7 +315,7 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
                 documentHash: documentHash,
                 fee: a.fee,
                 status: s.status,
-                checksPassed: _popCount(s.checksBitmap),
+                checksPassed: passed,
                 checksBitmap: s.checksBitmap,
                 decidedAt: s.decidedAt
             });
@@ -412,28 +340,17 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
 
     /// @inheritdoc IPermitRegistry
     function refundOwed(address applicant) external view returns (uint256) {
-        return _refundOwed[applicant];
+        return owedTo(applicant);
     }
 
     /// @inheritdoc IPermitRegistry
     function feesHeld() external view returns (uint256) {
-        return _totals.feesHeld;
+        return reserved();
     }
 
     /// @inheritdoc IPermitRegistry
     function counts() external view returns (uint256 permitTypes, uint256 applications, uint256 permits) {
-        Totals memory totals = _totals;
-        return (totals.permitTypes, totals.applications, totals.permits);
-    }
-
-    /// @inheritdoc IPermitRegistry
-    function ledger() external view returns (address) {
-        return address(_ledger);
-    }
-
-    /// @inheritdoc IPermitRegistry
-    function token() external view returns (address) {
-        return address(_token);
+        return (_typeCount, _applicationCount, _permitCount);
     }
 
     /// @inheritdoc IERC721Metadata
@@ -460,58 +377,62 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         return _permits[tokenId].holder;
     }
 
-    /// @dev The one place a permit's status is derived: flags first (revoked is final), then the
-    /// clock (valid while now < expiresAt).
-    function _statusOf(PermitRecord memory p) private view returns (PermitStatus) {
-        if (p.holder == address(0)) return PermitStatus.None;
-        if (p.revoked) return PermitStatus.Revoked;
-        if (p.suspended) return PermitStatus.Suspended;
-        if (block.timestamp >= p.expiresAt) return PermitStatus.Expired;
-        return PermitStatus.Active;
+    function _emitOwedWithdrawn(address payee, address to, uint256 amount) internal override {
+        emit RefundClaimed(payee, to, amount);
     }
+
+    // ================================================================== private: flows
 
     /// @dev Records a new application (and, for a type without checks, issues its permit), then
     /// pulls the fee. The caller applied the pause and reentrancy guards.
     function _submit(uint256 typeId, bytes32 documentHash) private returns (uint256 applicationId) {
         // Checks
+        _requireOwnCaller();
         PermitTypes.TypeRecord storage t = _activeType(typeId);
         if (documentHash == bytes32(0)) revert Permit_ZeroDocumentHash();
-        uint256 holding = _applicationOfDocument[documentHash];
+        mapping(bytes32 documentHash => uint256 applicationId) storage mine = _applicationOf[msg.sender];
+        uint256 holding = mine[documentHash];
         if (holding != 0) revert Permit_DocumentInUse(documentHash, holding);
         uint256 fee = t.fee;
-        bool issueNow = t.checkCount == 0;
         // Effects
-        Totals memory totals = _totals;
-        applicationId = ++totals.applications;
+        applicationId = _record(typeId, t, 0, documentHash);
+        mine[documentHash] = applicationId;
+        emit ApplicationSubmitted(applicationId, msg.sender, typeId, 0, documentHash, fee);
         uint256 permitId;
-        if (issueNow) {
-            permitId = ++totals.permits;
-        } else {
-            totals.feesHeld += uint136(fee);
+        if (t.checkCount == 0) {
+            ApplicationRecord storage a = _applications[applicationId];
+            permitId = _issue(applicationId, a, a.state, msg.sender);
         }
-        _totals = totals;
-        ApplicationState memory s = ApplicationState({
-            typeId: uint40(typeId),
-            permitId: 0,
-            decidedAt: 0,
-            status: ApplicationStatus.Pending,
-            checksBitmap: 0,
-            checkCount: t.checkCount,
-            validity: t.validity
-        });
-        ApplicationRecord storage a = _applications[applicationId];
+        // Interactions
+        _pullFee(fee);
+        if (permitId != 0) _deposit(fee, bytes32(permitId));
+    }
+
+    /// @dev Stores a pending application of the caller (for a renewal: `permitId` and no
+    /// document) and reserves its fee.
+    function _record(
+        uint256 typeId,
+        PermitTypes.TypeRecord storage t,
+        uint256 permitId,
+        bytes32 documentHash
+    ) private returns (uint256 applicationId) {
+        applicationId = ++_applicationCount;
+        uint256 fee = t.fee;
+        _reserve(fee);
         _applications[applicationId] = ApplicationRecord({
             applicant: msg.sender,
             fee: uint96(fee),
-            state: s,
+            state: ApplicationState({
+                typeId: uint40(typeId),
+                permitId: uint40(permitId),
+                decidedAt: 0,
+                status: ApplicationStatus.Pending,
+                checksBitmap: 0,
+                checkCount: t.checkCount,
+                validity: t.validity
+            }),
             documentHash: documentHash
         });
-        _applicationOfDocument[documentHash] = applicationId;
-        emit ApplicationSubmitted(applicationId, msg.sender, typeId, 0, documentHash, fee);
-        if (issueNow) _issue(applicationId, a, s, msg.sender, permitId);
-        // Interactions
-        _pullFee(msg.sender, fee);
-        if (issueNow && fee != 0) _ledger.deposit(fee, bytes32(permitId));
     }
 
     /// @dev Approves an application whose last check passed: issues its permit, or extends the
@@ -523,30 +444,30 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         address applicant
     ) private {
         // Effects
-        uint256 fee = a.fee;
         uint256 permitId = s.permitId;
         if (permitId == 0) {
-            Totals memory totals = _totals;
-            permitId = ++totals.permits;
-            totals.feesHeld -= uint136(fee);
-            _totals = totals;
-            _issue(applicationId, a, s, applicant, permitId);
+            permitId = _issue(applicationId, a, s, applicant);
         } else {
-            _completeRenewal(a, s);
+            PermitRecord storage p = _permitIn(permitId, ACTIVE_OR_EXPIRED);
+            uint40 expiresAt = _extended(p.expiresAt, s.validity);
+            p.expiresAt = expiresAt;
+            delete _pendingRenewal[permitId];
+            _decide(a, s, ApplicationStatus.Approved);
+            emit PermitRenewed(permitId, expiresAt);
         }
         // Interactions
-        if (fee != 0) _ledger.deposit(fee, bytes32(permitId));
+        _deposit(a.fee, bytes32(permitId));
     }
 
-    /// @dev Issues permit `permitId` (already counted in the totals) for an approved application:
-    /// permit record, token and the application's state. The caller sends the fee to the ledger.
+    /// @dev Issues the next permit for an approved application: permit record, token and the
+    /// application's state. The caller sends the fee to the ledger.
     function _issue(
         uint256 applicationId,
         ApplicationRecord storage a,
         ApplicationState memory s,
-        address holder,
-        uint256 permitId
-    ) private {
+        address holder
+    ) private returns (uint256 permitId) {
+        permitId = ++_permitCount;
         uint40 expiresAt = _extended(block.timestamp, s.validity);
         _permits[permitId] = PermitRecord({
             holder: holder,
@@ -555,81 +476,59 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
             revoked: false,
             suspended: false
         });
-        s.status = ApplicationStatus.Approved;
         s.permitId = uint40(permitId);
-        s.decidedAt = uint40(block.timestamp);
-        _writeState(a, s);
+        _decide(a, s, ApplicationStatus.Approved);
         _mint(holder, permitId);
         emit PermitIssued(permitId, holder, s.typeId, applicationId, expiresAt);
     }
 
-    /// @dev Extends the permit of an approved renewal application. The caller sends the fee to
-    /// the ledger afterwards.
-    function _completeRenewal(ApplicationRecord storage a, ApplicationState memory s) private {
-        uint256 permitId = s.permitId;
-        PermitRecord storage p = _permitIn(permitId, ACTIVE_OR_EXPIRED);
-        uint40 expiresAt = _extended(p.expiresAt, s.validity);
-        p.expiresAt = expiresAt;
-        delete _pendingRenewal[permitId];
-        _totals.feesHeld -= uint136(a.fee);
-        s.status = ApplicationStatus.Approved;
-        s.decidedAt = uint40(block.timestamp);
-        _writeState(a, s);
-        emit PermitRenewed(permitId, expiresAt);
-    }
-
     /// @dev Ends a pending application without a permit (rejected or withdrawn): frees its
-    /// document (or its permit's renewal slot) and releases the fee from the books. Returns the
-    /// fee to refund.
-    function _close(
-        ApplicationRecord storage a,
-        ApplicationState memory s,
-        ApplicationStatus status
-    ) private returns (uint256 fee) {
+    /// document (or its permit's renewal slot). The caller refunds the fee.
+    function _close(ApplicationRecord storage a, ApplicationState memory s, ApplicationStatus status) private {
         if (s.permitId == 0) {
-            delete _applicationOfDocument[a.documentHash];
+            delete _applicationOf[a.applicant][a.documentHash];
         } else {
             delete _pendingRenewal[s.permitId];
         }
-        fee = a.fee;
-        _totals.feesHeld -= uint136(fee);
+        _decide(a, s, status);
+    }
+
+    /// @dev The one place an application's decision is written (one store site keeps the
+    /// registry's code small).
+    function _decide(ApplicationRecord storage a, ApplicationState memory s, ApplicationStatus status) private {
         s.status = status;
         s.decidedAt = uint40(block.timestamp);
-        _writeState(a, s);
+        a.state = s;
     }
 
-    /// @dev Sends a refund; if the token refuses the transfer (a blocklisted applicant), the
-    /// amount is kept for the applicant to `claimRefund` to another address, so a rejection or
-    /// withdrawal never fails because of the applicant's token status.
+    /// @dev Sends a refund (released from the fees held); if the token refuses the transfer (a
+    /// blocklisted applicant), the amount is kept for the applicant to `claimRefund` to another
+    /// address, so a rejection or withdrawal never fails because of the applicant's token status.
     function _refund(uint256 applicationId, address applicant, uint256 amount) private {
-        if (amount == 0) return;
-        if (!_token.trySafeTransfer(applicant, amount)) {
-            // The transfer left no trace: book the refund instead.
-            _refundOwed[applicant] += amount;
-            _refundsOwedTotal += amount;
-            emit RefundDeferred(applicationId, applicant, amount);
-        }
+        if (_payOrOwe(applicant, amount) != 0) emit RefundDeferred(applicationId, applicant, amount);
     }
 
-    /// @dev Pulls `fee` from `from` and refuses tokens that arrive short.
-    function _pullFee(address from, uint256 fee) private {
-        if (fee == 0) return;
-        uint256 before = _token.balanceOf(address(this));
-        _token.safeTransferFrom(from, address(this), fee);
-        uint256 received = _token.balanceOf(address(this)) - before;
-        if (received != fee) revert Permit_TransferShortfall(fee, received);
+    /// @dev Pulls `fee` (if any) from the caller, exactly.
+    function _pullFee(uint256 fee) private {
+        if (fee != 0) _pull(msg.sender, fee);
     }
 
-    /// @dev The caller must hold `checkRole` in the AccessManager, with no execution delay. The
-    /// AccessManager's target closure (`isTargetClosed`) is deliberately not asked: checks follow
-    /// the registry's pause, which stops the issuing check and keeps rejections (refunds) open;
-    /// asking would cost every check a second call into the AccessManager (about 3,000 gas).
+    // ================================================================== private: checks
+
+    /// @dev The caller must hold `checkRole` in the AccessManager, with no execution delay, and
+    /// call itself. The AccessManager's target closure (`isTargetClosed`) is deliberately not
+    /// asked: checks follow the registry's pause, which stops the issuing check and keeps
+    /// rejections (refunds) open; asking would cost every check a second call into the
+    /// AccessManager (about 3,000 gas).
     function _requireCheckRole(uint64 checkRole) private view {
-        (bool isMember, uint32 executionDelay) = IAccessManager(authority()).hasRole(checkRole, msg.sender);
+        address manager = authority();
+        if (msg.sender == manager) revert Module_RelayedCall(manager);
+        (bool isMember, uint32 executionDelay) = IAccessManager(manager).hasRole(checkRole, msg.sender);
         if (!isMember) revert Permit_MissingCheckRole(msg.sender, checkRole);
         if (executionDelay != 0) revert Permit_CheckRoleDelayed(msg.sender, checkRole, executionDelay);
     }
 
+    /// @dev The single transition check of applications: every call on one needs it Pending.
     function _pendingState(
         uint256 applicationId,
         ApplicationRecord storage a
@@ -637,11 +536,11 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         s = a.state;
         if (s.status == ApplicationStatus.Pending) return s;
         if (s.status == ApplicationStatus.None) revert Permit_UnknownApplication(applicationId);
-        revert Permit_ApplicationNotPending(applicationId, s.status);
+        revert Permit_UnexpectedApplicationStatus(applicationId, s.status, PENDING);
     }
 
     function _existingType(uint256 typeId) private view returns (PermitTypes.TypeRecord storage t) {
-        if (typeId == 0 || typeId > _totals.permitTypes) revert Permit_UnknownType(typeId);
+        if (typeId == 0 || typeId > _typeCount) revert Permit_UnknownType(typeId);
         return _types[typeId];
     }
 
@@ -655,11 +554,24 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         if (p.holder == address(0)) revert Permit_UnknownPermit(permitId);
     }
 
-    /// @dev The permit, which must exist and be in one of the `allowed` statuses.
-    function _permitIn(uint256 permitId, uint8 allowed) private view returns (PermitRecord storage p) {
+    /// @dev The single transition check of permits (OpenZeppelin Governor's
+    /// `_validateStateBitmap`): the permit must exist and be in one of the `allowed` statuses.
+    function _permitIn(uint256 permitId, bytes32 allowed) private view returns (PermitRecord storage p) {
         p = _existingPermit(permitId);
         PermitStatus current = _statusOf(p);
-        if ((allowed >> uint8(current)) & 1 == 0) revert Permit_InvalidPermitStatus(permitId, current, allowed);
+        if (bytes32(uint256(1 << uint8(current))) & allowed == bytes32(0)) {
+            revert Permit_InvalidPermitStatus(permitId, current, allowed);
+        }
+    }
+
+    /// @dev The one place a permit's status is derived: flags first (revoked is final), then the
+    /// clock (valid while now < expiresAt).
+    function _statusOf(PermitRecord memory p) private view returns (PermitStatus) {
+        if (p.holder == address(0)) return PermitStatus.None;
+        if (p.revoked) return PermitStatus.Revoked;
+        if (p.suspended) return PermitStatus.Suspended;
+        if (block.timestamp >= p.expiresAt) return PermitStatus.Expired;
+        return PermitStatus.Active;
     }
 
     /// @dev max(now, from) + validity, which must fit the permit record.
@@ -669,18 +581,8 @@ contract PermitRegistry is PermitToken, AccessManaged, Pausable, ReentrancyGuard
         return uint40(expiresAt);
     }
 
-    /// @dev The one place an application's state slot is written (one store site keeps the
-    /// registry's code small).
-    function _writeState(ApplicationRecord storage a, ApplicationState memory s) private {
-        a.state = s;
-    }
-
     /// @dev The bitmap with every check of a type passed.
     function _allChecks(uint256 checkCount) private pure returns (uint16) {
         return uint16((1 << checkCount) - 1);
-    }
-
-    function _popCount(uint16 bitmap) private pure returns (uint8 count) {
-        for (; bitmap != 0; bitmap &= bitmap - 1) ++count;
     }
 }

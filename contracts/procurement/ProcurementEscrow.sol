@@ -1,33 +1,27 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
-import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
-import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
-
-import {IBudgetLedger} from "../interfaces/IBudgetLedger.sol";
 import {IProcurementEscrow} from "../interfaces/IProcurementEscrow.sol";
 import {ProcurementLib as Lib} from "../libraries/ProcurementLib.sol";
+import {LedgerModule} from "../modules/LedgerModule.sol";
 
 /// @title ProcurementEscrow
 /// @notice Sealed-bid tenders, awards to the lowest revealed price, milestone payments on a
 /// quorum of inspectors, retention until the last milestone. See {IProcurementEscrow} for each
-/// function's rules and {ProcurementLib} for the records.
+/// function's rules, {ProcurementLib} for the records and {LedgerModule} for what every module
+/// shares (pause, owed payments, surplus).
 /// @dev Invariants (1, 2 in test/procurement/ProcurementEscrow.invariants.t.sol, 3 in its .fuzz.t.sol):
-/// 1. token balance == sum over open tenders of maxPrice + sum over active agreements of
-///    (price - paid) + bonds held + totalOwed + surplus (tokens sent directly, until swept);
+/// 1. token balance == reserved() (sum over open tenders of maxPrice + sum over active agreements
+///    of (price - paid) + bonds held) + totalOwed() + surplus (tokens sent directly, until swept);
 /// 2. no milestone is paid without `quorum` distinct approvals in its round;
 /// 3. for every tender, what reached the contractor plus what returned to the line equals
 ///    maxPrice; nothing is paid twice.
 /// Storage is planned for the paying approval: it reads the agreement's books and parties (two
 /// slots), the milestone (one slot), the line id (one slot) and, from the second approval of a
-/// round on, the inspector's flag; it writes only the milestone and the books (non-zero since
-/// the award). The approval that reaches the quorum never writes its own flag.
-contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, ReentrancyGuardTransient {
-    using SafeERC20 for IERC20;
-    using Lib for Lib.Tender;
+/// round on, the inspector's flag; it writes only the milestone, the books (non-zero since the
+/// award) and the module's hot slot (pause flag and reserved total). The approval that reaches
+/// the quorum never writes its own flag.
+contract ProcurementEscrow is IProcurementEscrow, LedgerModule {    using Lib for Lib.Tender;
     using Lib for Lib.Bid;
     using Lib for Lib.Agreement;
     using Lib for Lib.Milestone;
@@ -48,17 +42,11 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
 
     // ================================================================== storage
 
-    IBudgetLedger private immutable _ledger;
-    IERC20 private immutable _token;
-
-    /// @dev One slot, non-zero from the first tender on: a bid's bond never pays for a fresh slot.
-    uint128 private _totalBonds;
-    uint64 private _tenderCount;
-    uint64 private _agreementCount;
-    /// @dev What the escrow holds of its commitments on the ledger (every line), and what it owes
-    /// payees whose transfers failed: one slot, so that `surplus` is O(1).
-    uint128 private _totalCommitted;
-    uint128 private _totalOwed;
+    /// @dev Packed into the module's hot slot (see {LedgerModule}).
+    uint40 private _tenderCount;
+    uint40 private _agreementCount;
+    /// @dev Bonds held on all tenders (part of the reserved total), for `totalBondsHeld`.
+    uint256 private _totalBonds;
 
     mapping(uint256 tenderId => Lib.Tender) private _tenders;
     mapping(uint256 tenderId => mapping(uint256 index => MilestoneSpec)) private _specs;
@@ -69,30 +57,12 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
     mapping(
         uint256 agreementId => mapping(uint256 index => mapping(uint256 round => mapping(address inspector => bool)))
     ) private _approved;
-    mapping(address payee => uint256 amount) private _owed;
 
     // ================================================================== constructor
 
     /// @dev The token is the ledger's. The ledger may pull from the escrow (`returnFunds`, the
     /// deposit of forfeited bonds) without further approvals.
-    constructor(address authority, address ledger_) AccessManaged(authority) {
-        if (ledger_ == address(0)) revert Procurement_ZeroAddress();
-        _ledger = IBudgetLedger(ledger_);
-        _token = IERC20(IBudgetLedger(ledger_).token());
-        _token.forceApprove(ledger_, type(uint256).max);
-    }
-
-    // ================================================================== guardian
-
-    /// @inheritdoc IProcurementEscrow
-    function pause() external restricted {
-        _pause();
-    }
-
-    /// @inheritdoc IProcurementEscrow
-    function unpause() external restricted {
-        _unpause();
-    }
+    constructor(address authority, address ledger_) LedgerModule(authority, ledger_) {}
 
     // ================================================================== procurement officer
 
@@ -107,7 +77,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         uint16 retentionBps,
         uint8 quorum,
         MilestoneSpec[] calldata milestones
-    ) external restricted nonReentrant returns (uint256 tenderId) {
+    ) external restricted whenNotPaused nonReentrant returns (uint256 tenderId) {
         Lib.Terms memory terms = Lib.Terms({
             lineId: lineId,
             specHash: specHash,
@@ -157,6 +127,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
     /// @inheritdoc IProcurementEscrow
     function submitBid(uint256 tenderId, bytes32 sealedBid) external whenNotPaused nonReentrant {
         // Checks
+        _requireOwnCaller();
         Lib.Tender storage tender = _tenders[tenderId];
         tender.requireStatus(tenderId, Lib.bit(TenderStatus.Bidding));
         if (sealedBid == bytes32(0)) revert Procurement_EmptySeal(tenderId);
@@ -167,7 +138,8 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         if (bond > 0) {
             bid.bond = uint128(bond);
             tender.bondsHeld += uint128(bond);
-            _totalBonds += uint128(bond);
+            _totalBonds += bond;
+            _reserve(bond);
         }
         emit BidSubmitted(tenderId, msg.sender);
         // Interactions
@@ -182,6 +154,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         bytes32 salt
     ) external whenNotPaused nonReentrant {
         // Checks
+        _requireOwnCaller();
         Lib.Tender storage tender = _tenders[tenderId];
         tender.requireStatus(tenderId, Lib.bit(TenderStatus.Revealing));
         Lib.Bid storage bid = _bids[tenderId][msg.sender];
@@ -205,7 +178,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         }
         emit BidRevealed(tenderId, msg.sender, price, proposalHash);
         // Interactions
-        _payOrOwe(msg.sender, bond);
+        _refundBond(msg.sender, bond);
     }
 
     /// @inheritdoc IProcurementEscrow
@@ -222,7 +195,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         _totalBonds -= bond;
         emit BondReclaimed(tenderId, msg.sender, bond);
         // Interactions
-        _payOrOwe(msg.sender, bond);
+        _refundBond(msg.sender, bond);
     }
 
     // ================================================================== anyone
@@ -251,31 +224,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         // Interactions
         bytes32 ref = Lib.ref(Lib.REF_TENDER, tenderId, 0);
         _returnFunds(tender.lineId, refund, ref);
-        if (forfeited > 0) _ledger.deposit(forfeited, ref);
-    }
-
-    /// @inheritdoc IProcurementEscrow
-    function withdrawOwed(address to) external nonReentrant {
-        // Checks
-        if (to == address(0)) revert Procurement_ZeroAddress();
-        uint256 amount = _owed[msg.sender];
-        if (amount == 0) revert Procurement_NothingOwed(msg.sender);
-        // Effects
-        _owed[msg.sender] = 0;
-        _totalOwed -= uint128(amount);
-        emit OwedWithdrawn(msg.sender, to, amount);
-        // Interactions
-        _token.safeTransfer(to, amount);
-    }
-
-    /// @inheritdoc IProcurementEscrow
-    function sweepSurplus() external nonReentrant returns (uint256 amount) {
-        // Checks
-        amount = surplus();
-        if (amount == 0) revert Procurement_NoSurplus();
-        emit SurplusSwept(msg.sender, amount);
-        // Interactions
-        _ledger.deposit(amount, Lib.ref(Lib.REF_SURPLUS, 0, 0));
+        _deposit(forfeited, ref);
     }
 
     // ================================================================== contractor
@@ -307,6 +256,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
     /// @inheritdoc IProcurementEscrow
     function approveMilestone(uint256 agreementId, uint256 index) external restricted whenNotPaused nonReentrant {
         // Checks
+        _requireOwnCaller();
         Lib.Agreement storage agreement = _agreements[agreementId];
         Lib.Books memory books = agreement.books;
         Lib.requireActive(books.status, agreementId);
@@ -338,6 +288,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
     /// @inheritdoc IProcurementEscrow
     function rejectMilestone(uint256 agreementId, uint256 index, bytes32 reasonHash) external restricted {
         // Checks
+        _requireOwnCaller();
         Lib.Agreement storage agreement = _agreements[agreementId];
         Lib.requireActive(agreement.books.status, agreementId);
         Lib.Parties memory parties = agreement.parties;
@@ -402,27 +353,9 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
     }
 
     /// @inheritdoc IProcurementEscrow
-    function owedTo(address account) external view returns (uint256) {
-        return _owed[account];
-    }
-
-    /// @inheritdoc IProcurementEscrow
-    function totalOwed() external view returns (uint256) {
-        return _totalOwed;
-    }
-
-    /// @inheritdoc IProcurementEscrow
     function totalBondsHeld() external view returns (uint256) {
         return _totalBonds;
     }
-
-    /// @inheritdoc IProcurementEscrow
-    function surplus() public view returns (uint256) {
-        uint256 held = uint256(_totalBonds) + _totalOwed + _totalCommitted;
-        uint256 balance = _token.balanceOf(address(this));
-        return balance > held ? balance - held : 0;
-    }
-
 
     /// @inheritdoc IProcurementEscrow
     function tenderCount() external view returns (uint256) {
@@ -434,14 +367,10 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         return _agreementCount;
     }
 
-    /// @inheritdoc IProcurementEscrow
-    function ledger() external view returns (address) {
-        return address(_ledger);
-    }
+    // ================================================================== internal
 
-    /// @inheritdoc IProcurementEscrow
-    function token() external view returns (address) {
-        return address(_token);
+    function _emitOwedWithdrawn(address payee, address to, uint256 amount) internal override {
+        emit OwedWithdrawn(payee, to, amount);
     }
 
     // ================================================================== private
@@ -466,7 +395,6 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         tender.quorum = terms.quorum;
         tender.milestoneCount = uint8(milestones.length);
         tender.state = TenderStatus.Bidding;
-        _totalCommitted += uint128(terms.maxPrice);
         for (uint256 i = 0; i < milestones.length; ++i) {
             _specs[tenderId][i] = milestones[i];
         }
@@ -479,9 +407,7 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
             terms.specHash
         );
         // Interactions: the ledger sends `maxPrice`; a token that delivers less is refused
-        uint256 before = _token.balanceOf(address(this));
-        _ledger.commit(terms.lineId, terms.maxPrice, Lib.ref(Lib.REF_TENDER, tenderId, 0));
-        _requireReceived(before, terms.maxPrice);
+        _commit(terms.lineId, terms.maxPrice, Lib.ref(Lib.REF_TENDER, tenderId, 0));
     }
 
     /// @dev Creates the agreement of an awarded tender and fixes its milestones' amounts and due
@@ -536,8 +462,8 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         }
         // Interactions
         if (p.payout > 0) {
-            _totalCommitted -= uint128(p.payout);
-            _payOrOwe(contractor, p.payout);
+            uint256 owed = _payOrOwe(contractor, p.payout);
+            if (owed != 0) emit PaymentDeferred(contractor, p.payout, owed);
             _ledger.recordSpend(agreement.lineId, contractor, p.payout, Lib.ref(Lib.REF_MILESTONE, agreementId, index));
         }
     }
@@ -561,34 +487,9 @@ contract ProcurementEscrow is IProcurementEscrow, AccessManaged, Pausable, Reent
         return _milestones[agreementId][index];
     }
 
-    /// @dev Sends `amount` to `payee`; if the token refuses (a blocklisted payee, say), credits
-    /// the payee's owed balance instead, so that no payee can hold up anyone else's money.
-    function _payOrOwe(address payee, uint256 amount) private {
-        if (amount == 0) return;
-        if (_token.trySafeTransfer(payee, amount)) return;
-        uint256 owed = _owed[payee] + amount;
-        _owed[payee] = owed;
-        _totalOwed += uint128(amount);
-        emit PaymentDeferred(payee, amount, owed);
-    }
-
-    /// @dev Returns `amount` (if any) of the escrow's commitment on the line to the ledger.
-    function _returnFunds(bytes32 lineId, uint256 amount, bytes32 ref) private {
-        if (amount == 0) return;
-        _totalCommitted -= uint128(amount);
-        _ledger.returnFunds(lineId, amount, ref);
-    }
-
-    /// @dev Pulls `amount` from `from` and refuses tokens that arrive short.
-    function _pull(address from, uint256 amount) private {
-        uint256 before = _token.balanceOf(address(this));
-        _token.safeTransferFrom(from, address(this), amount);
-        _requireReceived(before, amount);
-    }
-
-    function _requireReceived(uint256 before, uint256 amount) private view {
-        uint256 balance = _token.balanceOf(address(this));
-        uint256 received = balance > before ? balance - before : 0;
-        if (received != amount) revert Procurement_TransferShortfall(amount, received);
+    /// @dev Refunds a bond (released from the reserved total), or credits it as owed.
+    function _refundBond(address bidder, uint256 bond) private {
+        uint256 owed = _payOrOwe(bidder, bond);
+        if (owed != 0) emit PaymentDeferred(bidder, bond, owed);
     }
 }

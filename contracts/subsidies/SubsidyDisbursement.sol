@@ -1,43 +1,42 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
-import {AccessManaged} from "@openzeppelin/contracts/access/manager/AccessManaged.sol";
 import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {Math} from "@openzeppelin/contracts/utils/math/Math.sol";
-import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
-import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
 
 import {Roles} from "../access/Roles.sol";
-import {IBudgetLedger} from "../interfaces/IBudgetLedger.sol";
 import {ISubsidyDisbursement} from "../interfaces/ISubsidyDisbursement.sol";
+import {LedgerModule} from "../modules/LedgerModule.sol";
+import {ProgramState, ProgramStateLibrary} from "./ProgramState.sol";
 import {RosterMerkle} from "./RosterMerkle.sol";
 
 /// @title SubsidyDisbursement
 /// @notice Roster and outcome subsidy programmes funded by commitments from budget lines. See
-/// {ISubsidyDisbursement} for each function's rules.
+/// {ISubsidyDisbursement} for each function's rules and {LedgerModule} for what every module
+/// shares (pause, owed payments, surplus).
 /// @dev Invariants (tested in test/subsidies/SubsidyDisbursement.invariants.t.sol):
 /// 1. every programme: paid <= budget;
-/// 2. token balance == sum over programmes not closed of (budget - paid);
+/// 2. token balance == reserved() (sum over programmes not closed of budget - paid) + surplus;
 /// 3. every roster index pays at most once;
 /// 4. the ledger's invariants hold (every payout is booked, every unpaid token returns).
 /// Storage: a claim reads three programme slots (state word, root, line) and one bitmap word,
-/// and writes the state word and the bitmap word. The state word packs what the hot path reads
-/// and writes (remaining budget, window, kind, closed); `budget` lives in a slot no claim reads
-/// and `paid` is derived (budget - remaining). A blocked index has its bit set in the claimed
-/// bitmap too (and in a second bitmap that tells the two apart), so a claim reads one bitmap
-/// word. The pause flag shares slot 0 with AccessManaged's authority. The only state written
+/// and writes the state word, the bitmap word and the module's hot slot (pause flag and
+/// reserved total, {LedgerModule}). The state word ({ProgramState}) packs what the hot path
+/// reads and writes; `budget` lives in a slot no claim reads and `paid` is derived (budget -
+/// remaining). A blocked index has its bit set in the claimed bitmap too (and in a second
+/// bitmap that tells the two apart), so a claim reads one bitmap word. The only state written
 /// after an external call is the undo of a batch entry whose transfer the token refused.
-contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, ReentrancyGuardTransient {
+contract SubsidyDisbursement is ISubsidyDisbursement, LedgerModule {
     using SafeERC20 for IERC20;
 
     // ================================================================== types
 
     /// @dev A programme's storage, slot by slot.
     struct ProgramRecord {
-        // slot 0: the state word, read and written by claims and outcomes (layout below)
-        uint256 state;
+        // slot 0: read and written by claims and outcomes
+        ProgramState state;
         // slot 1: read by claims
         bytes32 merkleRoot;
         // slot 2: read by every payout (the ledger booking)
@@ -58,29 +57,25 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
 
     // ================================================================== constants
 
-    // The state word: bits 0-127 remaining budget, 128-167 opensAt, 168-207 closesAt,
-    // 208-215 kind, bit 216 closed. A programme exists iff closesAt != 0 (creation requires
-    // closesAt > now). Remaining is the low field, so a payout of `amount <= remaining` is
-    // `state - amount`.
-    uint256 private constant REMAINING_MASK = type(uint128).max;
-    uint256 private constant OPENS_AT_SHIFT = 128;
-    uint256 private constant CLOSES_AT_SHIFT = 168;
-    uint256 private constant KIND_SHIFT = 208;
-    uint256 private constant CLOSED_FLAG = 1 << 216;
-
     /// @dev Largest budget: the ledger keeps 128-bit books.
     uint256 private constant MAX_BUDGET = type(uint128).max; // token base units
     /// @dev Largest `closesAt` the state word holds.
     uint64 private constant MAX_TIME = type(uint40).max; // unix seconds (year 36812)
+    /// @dev Status sets (bit `1 << status`).
+    bytes32 private constant OPEN = bytes32(uint256(1 << uint8(ProgramStatus.Open)));
+    bytes32 private constant NOT_CLOSED =
+        bytes32(
+            uint256(
+                (1 << uint8(ProgramStatus.Scheduled)) | (1 << uint8(ProgramStatus.Open)) | (1 << uint8(ProgramStatus.Ended))
+            )
+        );
 
     // ================================================================== storage
 
-    IBudgetLedger private immutable _ledger;
-    IERC20 private immutable _token;
-
-    /// @dev One slot: both change at creation, the open count at closure.
-    uint128 private _programCount;
-    uint128 private _openPrograms;
+    /// @dev Packed into the module's hot slot (see {LedgerModule}): creation and closure write no
+    /// other global slot.
+    uint40 private _programCount;
+    uint40 private _openPrograms;
     mapping(uint256 programId => ProgramRecord) private _programs;
     /// @dev Set once an index is claimed or blocked: the only bitmap a claim reads.
     mapping(uint256 programId => mapping(uint256 word => BitmapWord)) private _settled;
@@ -92,25 +87,7 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
 
     /// @param authority The AccessManager.
     /// @param ledger_ The BudgetLedger that funds the programmes; its token is the settlement token.
-    constructor(address authority, address ledger_) AccessManaged(authority) {
-        if (ledger_ == address(0)) revert Subsidy_ZeroAddress();
-        _ledger = IBudgetLedger(ledger_);
-        _token = IERC20(IBudgetLedger(ledger_).token());
-        // `returnFunds` pulls the unpaid budget back: one approval for the contract's life.
-        _token.forceApprove(ledger_, type(uint256).max);
-    }
-
-    // ================================================================== pause (GUARDIAN)
-
-    /// @notice Stops claims and outcomes. GUARDIAN. Closing programmes keeps working.
-    function pause() external restricted {
-        _pause();
-    }
-
-    /// @notice Lifts a pause. GUARDIAN.
-    function unpause() external restricted {
-        _unpause();
-    }
+    constructor(address authority, address ledger_) LedgerModule(authority, ledger_) {}
 
     // ================================================================== programme manager
 
@@ -122,7 +99,7 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         uint64 opensAt,
         uint64 closesAt,
         bytes32 metadataHash
-    ) external restricted nonReentrant returns (uint256 programId) {
+    ) external restricted whenNotPaused nonReentrant returns (uint256 programId) {
         // Checks
         if (merkleRoot == bytes32(0)) revert Subsidy_ZeroRoot();
         // Effects
@@ -139,7 +116,7 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
             metadataHash
         );
         // Interactions
-        _commit(lineId, budget, programId);
+        _commit(lineId, budget, bytes32(programId));
     }
 
     /// @inheritdoc ISubsidyDisbursement
@@ -151,7 +128,7 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         uint64 opensAt,
         uint64 closesAt,
         bytes32 metadataHash
-    ) external restricted nonReentrant returns (uint256 programId) {
+    ) external restricted whenNotPaused nonReentrant returns (uint256 programId) {
         // Checks
         if (ratePerUnit == 0) revert Subsidy_ZeroRate();
         // Effects
@@ -170,16 +147,15 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
             metadataHash
         );
         // Interactions
-        _commit(lineId, budget, programId);
+        _commit(lineId, budget, bytes32(programId));
     }
 
     /// @inheritdoc ISubsidyDisbursement
     function blockClaim(uint256 programId, uint256 index, bytes32 reasonHash) external restricted {
         // Checks
-        uint256 state = _existing(programId).state;
-        ProgramKind kind = _kindOf(state);
-        if (kind != ProgramKind.Roster) revert Subsidy_WrongKind(programId, kind, ProgramKind.Roster);
-        if (state & CLOSED_FLAG != 0) revert Subsidy_ProgramClosed(programId);
+        ProgramState state = _programs[programId].state;
+        _requireKind(programId, state, ProgramKind.Roster);
+        _validateStatus(programId, state, NOT_CLOSED);
         BitmapWord storage settled = _settled[programId][index >> 8];
         BitmapWord storage blocked = _blocked[programId][index >> 8];
         uint256 mask = 1 << (index & 0xff);
@@ -194,18 +170,17 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
     /// @inheritdoc ISubsidyDisbursement
     function closeProgram(uint256 programId) external nonReentrant {
         // Checks
-        ProgramRecord storage program = _existing(programId);
-        uint256 state = program.state;
-        if (state & CLOSED_FLAG != 0) revert Subsidy_ProgramClosed(programId);
-        uint64 closesAt = _closesAtOf(state);
-        if (block.timestamp < closesAt) _requireManager(programId, closesAt);
+        ProgramRecord storage program = _programs[programId];
+        ProgramState state = program.state;
+        ProgramStatus status = _validateStatus(programId, state, NOT_CLOSED);
+        if (status != ProgramStatus.Ended) _requireManager(programId, state.closesAt());
         // Effects (the remaining field stays, so that paid = budget - remaining still holds)
-        program.state = state | CLOSED_FLAG;
+        program.state = state.withClosed();
         --_openPrograms;
-        uint256 returned = state & REMAINING_MASK;
+        uint256 returned = state.remaining();
         emit ProgramClosed(programId, returned);
         // Interactions
-        if (returned != 0) _ledger.returnFunds(program.lineId, returned, bytes32(programId));
+        _returnFunds(program.lineId, returned, bytes32(programId));
     }
 
     // ================================================================== beneficiaries, anyone
@@ -220,8 +195,8 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
     ) external whenNotPaused nonReentrant {
         // Checks
         ProgramRecord storage program = _programs[programId];
-        uint256 state = program.state;
-        if (!_isOpen(state, ProgramKind.Roster)) _revertNotOpen(programId, state, ProgramKind.Roster);
+        ProgramState state = program.state;
+        if (!state.isOpenFor(ProgramKind.Roster)) _revertNotOpen(programId, state, ProgramKind.Roster);
         BitmapWord storage settled = _settled[programId][index >> 8];
         uint256 word = settled.bits;
         uint256 mask = 1 << (index & 0xff);
@@ -229,15 +204,13 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         if (RosterMerkle.processProof(proof, RosterMerkle.leaf(index, beneficiary, amount)) != program.merkleRoot) {
             revert Subsidy_InvalidProof(programId, index, beneficiary, amount);
         }
-        _requirePayable(programId, index, beneficiary, amount, state & REMAINING_MASK);
+        _requirePayable(programId, index, beneficiary, amount, state.remaining());
         // Effects
         settled.bits = word | mask;
-        unchecked {
-            program.state = state - amount; // amount <= remaining: only the remaining field changes
-        }
+        program.state = state.minus(amount);
         emit Claimed(programId, index, beneficiary, amount);
         // Interactions
-        _pay(program.lineId, programId, beneficiary, amount);
+        _payOut(program.lineId, beneficiary, amount, bytes32(programId));
     }
 
     /// @inheritdoc ISubsidyDisbursement
@@ -245,27 +218,22 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         // Checks
         if (claims.length == 0) revert Subsidy_EmptyBatch(programId);
         ProgramRecord storage program = _programs[programId];
-        uint256 state = program.state;
-        if (!_isOpen(state, ProgramKind.Roster)) _revertNotOpen(programId, state, ProgramKind.Roster);
+        ProgramState state = program.state;
+        if (!state.isOpenFor(ProgramKind.Roster)) _revertNotOpen(programId, state, ProgramKind.Roster);
         // Checks and effects per entry (proofs, the budget, the bitmap)
         (uint256 spent, uint256[] memory skipped) = _settleBatch(
             programId,
             program.merkleRoot,
             claims,
-            state & REMAINING_MASK
+            state.remaining()
         );
         if (spent == 0) return; // every entry was skipped
         // Effects: the budget is written once
-        unchecked {
-            program.state = state - spent; // spent <= remaining
-        }
+        program.state = state.minus(spent);
         // Interactions (`Claimed` per entry paid; a refused transfer is undone)
         uint256 refused = _payBatch(programId, program.lineId, claims, skipped);
-        if (refused != 0) {
-            unchecked {
-                program.state = state - spent + refused; // refused <= spent
-            }
-        }
+        _release(spent - refused);
+        if (refused != 0) program.state = state.minus(spent - refused);
     }
 
     // ================================================================== outcome verifier
@@ -281,47 +249,17 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         if (beneficiary == address(0)) revert Subsidy_ZeroAddress();
         if (beneficiary == address(this)) revert Subsidy_InvalidBeneficiary(programId, beneficiary);
         ProgramRecord storage program = _programs[programId];
-        uint256 state = program.state;
-        if (!_isOpen(state, ProgramKind.Outcome)) _revertNotOpen(programId, state, ProgramKind.Outcome);
+        ProgramState state = program.state;
+        if (!state.isOpenFor(ProgramKind.Outcome)) _revertNotOpen(programId, state, ProgramKind.Outcome);
         uint256 before = _paidTo[programId][beneficiary];
         // Compute
-        paid = _outcomePayout(programId, program, state & REMAINING_MASK, beneficiary, quantity, before);
+        paid = _outcomePayout(programId, program, state.remaining(), beneficiary, quantity, before);
         // Effects
         _paidTo[programId][beneficiary] = before + paid;
-        unchecked {
-            program.state = state - paid; // paid <= remaining
-        }
+        program.state = state.minus(paid);
         emit OutcomeRecorded(programId, beneficiary, quantity, paid, evidenceHash);
         // Interactions
-        _pay(program.lineId, programId, beneficiary, paid);
-    }
-
-    // ================================================================== anyone
-
-    /// @inheritdoc ISubsidyDisbursement
-    function sweepSurplus(
-        uint256[] calldata openProgramIds
-    ) external whenNotPaused nonReentrant returns (uint256 amount) {
-        // Checks: the ids are exactly the open programmes (as many, ascending, each open)
-        uint256 open = _openPrograms;
-        if (openProgramIds.length != open) revert Subsidy_OpenProgramsMismatch(openProgramIds.length, open);
-        uint256 held;
-        uint256 previous;
-        for (uint256 k = 0; k < openProgramIds.length; ++k) {
-            uint256 programId = openProgramIds[k];
-            uint256 state = _programs[programId].state;
-            if (programId <= previous || _closesAtOf(state) == 0 || state & CLOSED_FLAG != 0) {
-                revert Subsidy_NotAnOpenProgram(programId);
-            }
-            held += state & REMAINING_MASK;
-            previous = programId;
-        }
-        uint256 balance = _token.balanceOf(address(this));
-        if (balance <= held) revert Subsidy_NoSurplus(balance, held);
-        amount = balance - held;
-        emit SurplusSwept(msg.sender, amount);
-        // Interactions (the ledger pulls the surplus with the allowance given at construction)
-        _ledger.deposit(amount, bytes32(0));
+        _payOut(program.lineId, beneficiary, paid, bytes32(programId));
     }
 
     // ================================================================== views
@@ -329,16 +267,16 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
     /// @inheritdoc ISubsidyDisbursement
     function getProgram(uint256 programId) external view returns (Program memory) {
         ProgramRecord storage program = _existing(programId);
-        uint256 state = program.state;
+        ProgramState state = program.state;
         return
             Program({
-                kind: _kindOf(state),
+                kind: state.kind(),
                 lineId: program.lineId,
                 budget: program.budget,
-                paid: program.budget - (state & REMAINING_MASK),
-                opensAt: _opensAtOf(state),
-                closesAt: _closesAtOf(state),
-                closed: state & CLOSED_FLAG != 0,
+                paid: program.budget - state.remaining(),
+                opensAt: state.opensAt(),
+                closesAt: state.closesAt(),
+                closed: state.closed(),
                 merkleRoot: program.merkleRoot,
                 ratePerUnit: program.ratePerUnit,
                 capPerBeneficiary: program.capPerBeneficiary,
@@ -348,13 +286,13 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
 
     /// @inheritdoc ISubsidyDisbursement
     function programStatus(uint256 programId) external view returns (ProgramStatus) {
-        return _statusOf(_existing(programId).state);
+        return _existing(programId).state.status();
     }
 
     /// @inheritdoc ISubsidyDisbursement
     function remaining(uint256 programId) external view returns (uint256) {
-        uint256 state = _existing(programId).state;
-        return state & CLOSED_FLAG != 0 ? 0 : state & REMAINING_MASK;
+        ProgramState state = _existing(programId).state;
+        return state.closed() ? 0 : state.remaining();
     }
 
     /// @inheritdoc ISubsidyDisbursement
@@ -386,17 +324,15 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         return _openPrograms;
     }
 
-    /// @inheritdoc ISubsidyDisbursement
-    function ledger() external view returns (address) {
-        return address(_ledger);
-    }
-
-    /// @inheritdoc ISubsidyDisbursement
-    function token() external view returns (address) {
-        return address(_token);
-    }
-
     // ================================================================== internal
+
+    /// @dev Subsidies never defer a payment (a refused claim reverts, a refused batch entry stays
+    /// unclaimed), so nothing is ever owed here; the event is the base's.
+    function _emitOwedWithdrawn(address payee, address to, uint256 amount) internal override {
+        emit OwedWithdrawn(payee, to, amount);
+    }
+
+    // ================================================================== private
 
     /// @dev Checks the common creation rules and stores a new programme (the kind's own fields
     /// are written by the caller).
@@ -415,28 +351,10 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         programId = ++_programCount;
         ++_openPrograms;
         ProgramRecord storage program = _programs[programId];
-        program.state =
-            budget |
-            (uint256(opensAt) << OPENS_AT_SHIFT) |
-            (uint256(closesAt) << CLOSES_AT_SHIFT) |
-            (uint256(kind) << KIND_SHIFT);
+        program.state = ProgramStateLibrary.pack(budget, opensAt, closesAt, kind);
         program.lineId = lineId;
         program.budget = uint128(budget);
         program.metadataHash = metadataHash;
-    }
-
-    /// @dev Takes `budget` from the line and refuses tokens that arrive short.
-    function _commit(bytes32 lineId, uint256 budget, uint256 programId) private {
-        uint256 balanceBefore = _token.balanceOf(address(this));
-        _ledger.commit(lineId, budget, bytes32(programId));
-        uint256 received = _token.balanceOf(address(this)) - balanceBefore;
-        if (received != budget) revert Subsidy_TransferShortfall(budget, received);
-    }
-
-    /// @dev Sends `amount` to the beneficiary, then books it on the ledger.
-    function _pay(bytes32 lineId, uint256 programId, address beneficiary, uint256 amount) private {
-        _token.safeTransfer(beneficiary, amount);
-        _ledger.recordSpend(lineId, beneficiary, amount, bytes32(programId));
     }
 
     /// @dev The checks and bitmap effects of `claimBatch`: skips settled entries, verifies the
@@ -502,6 +420,11 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         }
     }
 
+    /// @dev Clears the settled bit of an index marked claimed in this transaction (a refused payout).
+    function _unsettle(uint256 programId, uint256 index) private {
+        _settled[programId][index >> 8].bits &= ~(1 << (index & 0xff));
+    }
+
     /// @dev Verifies one batch entry against the root and what is left and returns its amount.
     function _verifyEntry(
         uint256 programId,
@@ -555,54 +478,46 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
         payout = Math.min(payout, left);
     }
 
-    /// @dev Whether the programme of `state` is of `kind`, not closed and Open: the hot path's
-    /// form of `_statusOf(state) == Open` (the kind and the closed flag are the word's top bits;
-    /// `now < closesAt` implies that the programme exists).
-    function _isOpen(uint256 state, ProgramKind kind) private view returns (bool) {
-        return
-            state >> KIND_SHIFT == uint256(kind) &&
-            block.timestamp >= _opensAtOf(state) &&
-            block.timestamp < _closesAtOf(state);
-    }
-
-    /// @dev For a programme that is not `_isOpen`: the error that says why.
-    function _revertNotOpen(uint256 programId, uint256 state, ProgramKind kind) private view {
-        ProgramStatus status = _statusOf(state);
-        if (status == ProgramStatus.None) revert Subsidy_UnknownProgram(programId);
-        if (_kindOf(state) != kind) revert Subsidy_WrongKind(programId, _kindOf(state), kind);
-        revert Subsidy_NotOpen(programId, status, _opensAtOf(state), _closesAtOf(state));
-    }
-
-    /// @dev The one place a programme's status is derived, from its state word and the clock.
-    function _statusOf(uint256 state) private view returns (ProgramStatus) {
-        uint64 closesAt = _closesAtOf(state);
-        if (closesAt == 0) return ProgramStatus.None;
-        if (state & CLOSED_FLAG != 0) return ProgramStatus.Closed;
-        if (block.timestamp < _opensAtOf(state)) return ProgramStatus.Scheduled;
-        if (block.timestamp < closesAt) return ProgramStatus.Open;
-        return ProgramStatus.Ended;
-    }
-
-    function _opensAtOf(uint256 state) private pure returns (uint64) {
-        return uint64(uint40(state >> OPENS_AT_SHIFT));
-    }
-
-    function _closesAtOf(uint256 state) private pure returns (uint64) {
-        return uint64(uint40(state >> CLOSES_AT_SHIFT));
-    }
-
-    function _kindOf(uint256 state) private pure returns (ProgramKind) {
-        return ProgramKind(uint8(state >> KIND_SHIFT));
+    /// @dev Before `closesAt`, only a PROGRAM_MANAGER without execution delay, calling itself, may
+    /// close, and not while the AccessManager holds this contract closed (as `restricted` would
+    /// refuse).
+    function _requireManager(uint256 programId, uint64 closesAt) private view {
+        _requireOwnCaller();
+        IAccessManager manager = IAccessManager(authority());
+        if (manager.isTargetClosed(address(this))) revert Subsidy_CloseNotAllowed(programId, msg.sender, closesAt);
+        (bool isMember, uint32 delay) = manager.hasRole(Roles.PROGRAM_MANAGER, msg.sender);
+        if (!isMember) revert Subsidy_CloseNotAllowed(programId, msg.sender, closesAt);
+        if (delay != 0) revert Subsidy_ExecutionDelayed(msg.sender, Roles.PROGRAM_MANAGER, delay);
     }
 
     function _existing(uint256 programId) private view returns (ProgramRecord storage program) {
         program = _programs[programId];
-        if (_closesAtOf(program.state) == 0) revert Subsidy_UnknownProgram(programId);
+        if (!program.state.exists()) revert Subsidy_UnknownProgram(programId);
     }
 
-    /// @dev Clears the settled bit of an index marked claimed in this transaction (a refused payout).
-    function _unsettle(uint256 programId, uint256 index) private {
-        _settled[programId][index >> 8].bits &= ~(1 << (index & 0xff));
+    /// @dev The single transition check of programmes (OpenZeppelin Governor's
+    /// `_validateStateBitmap`): reverts unless the derived status is in `allowed`.
+    function _validateStatus(
+        uint256 programId,
+        ProgramState state,
+        bytes32 allowed
+    ) private view returns (ProgramStatus status) {
+        status = state.status();
+        if (status == ProgramStatus.None) revert Subsidy_UnknownProgram(programId);
+        if (bytes32(uint256(1 << uint8(status))) & allowed == bytes32(0)) {
+            revert Subsidy_UnexpectedProgramStatus(programId, status, allowed);
+        }
+    }
+
+    /// @dev For a programme that is not `isOpenFor(kind)`: the error that says why.
+    function _revertNotOpen(uint256 programId, ProgramState state, ProgramKind kind) private view {
+        _requireKind(programId, state, kind);
+        _validateStatus(programId, state, OPEN);
+    }
+
+    function _requireKind(uint256 programId, ProgramState state, ProgramKind kind) private pure {
+        if (!state.exists()) revert Subsidy_UnknownProgram(programId);
+        if (state.kind() != kind) revert Subsidy_WrongKind(programId, state.kind(), kind);
     }
 
     /// @dev For an index whose settled bit is set: says whether it was blocked or claimed.
@@ -611,15 +526,5 @@ contract SubsidyDisbursement is ISubsidyDisbursement, AccessManaged, Pausable, R
             revert Subsidy_ClaimBlocked(programId, index);
         }
         revert Subsidy_AlreadyClaimed(programId, index);
-    }
-
-    /// @dev Before `closesAt`, only a PROGRAM_MANAGER without execution delay may close, and not
-    /// while the AccessManager holds this contract closed (as `restricted` would refuse).
-    function _requireManager(uint256 programId, uint64 closesAt) private view {
-        IAccessManager manager = IAccessManager(authority());
-        if (manager.isTargetClosed(address(this))) revert Subsidy_CloseNotAllowed(programId, msg.sender, closesAt);
-        (bool isMember, uint32 delay) = manager.hasRole(Roles.PROGRAM_MANAGER, msg.sender);
-        if (!isMember) revert Subsidy_CloseNotAllowed(programId, msg.sender, closesAt);
-        if (delay != 0) revert Subsidy_ExecutionDelayed(msg.sender, Roles.PROGRAM_MANAGER, delay);
     }
 }

@@ -44,10 +44,9 @@ abstract contract SuiteBase is Test {
         officer[4] = BudgetLedger.closeLine.selector;
         officer[5] = BudgetLedger.pay.selector;
         manager.setTargetFunctionRole(address(ledger), officer, Roles.BUDGET_OFFICER);
-        bytes4[] memory client = new bytes4[](3);
+        // recordSpend and returnFunds need no role (SPEC): the caller's own commitment is the limit
+        bytes4[] memory client = new bytes4[](1);
         client[0] = BudgetLedger.commit.selector;
-        client[1] = BudgetLedger.recordSpend.selector;
-        client[2] = BudgetLedger.returnFunds.selector;
         manager.setTargetFunctionRole(address(ledger), client, Roles.LEDGER_CLIENT);
         bytes4[] memory guard = new bytes4[](2);
         guard[0] = BudgetLedger.pause.selector;

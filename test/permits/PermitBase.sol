@@ -4,6 +4,7 @@ pragma solidity ^0.8.28;
 import {Roles} from "../../contracts/access/Roles.sol";
 import {PermitRegistry} from "../../contracts/permits/PermitRegistry.sol";
 import {SuiteBase} from "../helpers/SuiteBase.sol";
+import {ILedgerModule} from "../../contracts/interfaces/ILedgerModule.sol";
 
 /// @notice Base of the PermitRegistry Solidity tests: the ledger suite plus a registry wired as
 /// the deployment wires it, a permit officer, and agencies holding check roles 100 and 101.
@@ -29,8 +30,8 @@ abstract contract PermitBase is SuiteBase {
         officer[4] = PermitRegistry.reinstate.selector;
         manager.setTargetFunctionRole(address(registry), officer, Roles.PERMIT_OFFICER);
         bytes4[] memory guard = new bytes4[](2);
-        guard[0] = PermitRegistry.pause.selector;
-        guard[1] = PermitRegistry.unpause.selector;
+        guard[0] = ILedgerModule.pause.selector;
+        guard[1] = ILedgerModule.unpause.selector;
         manager.setTargetFunctionRole(address(registry), guard, Roles.GUARDIAN);
         manager.grantRole(Roles.PERMIT_OFFICER, permitOfficer, 0);
         manager.grantRole(FIRE, fireInspector, 0);

@@ -33,8 +33,9 @@ contract PermitHandler is Test {
     mapping(uint256 permitId => bool) public revokedEver;
     /// @notice Passing checks the handler recorded on each application.
     mapping(uint256 applicationId => uint256 count) public ghostChecksPassed;
-    /// @notice The application that holds each document (pending or issued), 0 once freed.
-    mapping(bytes32 documentHash => uint256 applicationId) public ghostHolderOf;
+    /// @notice The application of each citizen that holds each document (pending or issued), 0
+    /// once freed: documents are bound to their applicant.
+    mapping(address applicant => mapping(bytes32 documentHash => uint256 applicationId)) public ghostHolderOf;
     /// @notice How many times each action ran (for the run summary).
     mapping(bytes32 action => uint256 count) public calls;
 
@@ -78,15 +79,16 @@ contract PermitHandler is Test {
         ++calls["submit"];
     }
 
-    /// @notice Applies with a document used before: refused with Permit_DocumentInUse while a
-    /// pending application or a permit (revoked included) holds it, accepted once it was freed.
+    /// @notice Applies with a document used before (by this citizen or another): refused with
+    /// Permit_DocumentInUse while a pending application or a permit (revoked included) of the
+    /// same citizen holds it, accepted once it was freed and whenever it is another citizen's.
     function resubmit(uint256 citizenSeed, uint256 typeSeed, uint256 documentSeed) external {
         if (usedDocuments.length == 0) return;
         uint256 typeId = bound(typeSeed, 1, TYPE_COUNT);
         if (!registry.getPermitType(typeId).active) return;
         bytes32 documentHash = usedDocuments[documentSeed % usedDocuments.length];
         address citizen = citizens[citizenSeed % 3];
-        uint256 holder = ghostHolderOf[documentHash];
+        uint256 holder = ghostHolderOf[citizen][documentHash];
         if (holder == 0) {
             _submit(citizen, typeId, documentHash);
             ++calls["resubmit freed"];
@@ -250,7 +252,7 @@ contract PermitHandler is Test {
         stable.approve(address(registry), t.fee);
         uint256 applicationId = registry.submitApplication(typeId, documentHash);
         vm.stopPrank();
-        ghostHolderOf[documentHash] = applicationId;
+        ghostHolderOf[citizen][documentHash] = applicationId;
         if (t.checkRoles.length == 0) {
             uint256 permitId = registry.getApplication(applicationId).permitId;
             holderAtMint[permitId] = citizen;
@@ -263,7 +265,7 @@ contract PermitHandler is Test {
 
     /// @dev A closed new application frees its document; a renewal never held one.
     function _freeDocument(IPermitRegistry.Application memory a) internal {
-        if (a.permitId == 0) ghostHolderOf[a.documentHash] = 0;
+        if (a.permitId == 0) ghostHolderOf[a.applicant][a.documentHash] = 0;
     }
 
     /// @dev A pending application chosen by `seed` (closed ones are dropped from the list).

@@ -159,7 +159,7 @@ contract PermitRegistryFuzzTest is PermitBase {
         assertEq(stable.balanceOf(alice), fee);
         assertEq(stable.balanceOf(address(registry)), 0);
         assertEq(registry.feesHeld(), 0);
-        assertEq(registry.applicationOfDocument(keccak256("deed")), 0);
+        assertEq(registry.applicationOfDocument(alice, keccak256("deed")), 0);
     }
 
     /// @dev Validity outside 1 ... 1000 years and fees above 2^96 - 1 are refused.

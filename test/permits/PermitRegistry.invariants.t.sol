@@ -95,24 +95,31 @@ contract PermitRegistryInvariantTest is PermitBase {
         assertEq(balances, permits, "balances count every permit once");
     }
 
+    /// 5. A document backs at most one pending application or permit per applicant, and the
+    /// views resolve (applicant, document) to that application and its permit only.
     function invariant_documentBacksOneApplicationOrPermit() public view {
         uint256 documents = handler.usedDocumentCount();
         for (uint256 i = 0; i < documents; ++i) {
             bytes32 documentHash = handler.usedDocumentAt(i);
-            uint256 holder = handler.ghostHolderOf(documentHash);
-            assertEq(registry.applicationOfDocument(documentHash), holder, "holding application");
-            if (holder == 0) {
-                assertEq(registry.permitOfDocument(documentHash), 0, "a freed document has no permit");
-                continue;
-            }
-            IPermitRegistry.Application memory a = registry.getApplication(holder);
-            assertEq(a.documentHash, documentHash);
-            if (a.status == IPermitRegistry.ApplicationStatus.Approved) {
-                assertEq(registry.permitOfDocument(documentHash), a.permitId, "the permit of the document");
-            } else {
-                assertEq(uint8(a.status), uint8(IPermitRegistry.ApplicationStatus.Pending), "held only while pending");
-                assertEq(registry.permitOfDocument(documentHash), 0, "no permit while pending");
-            }
+            for (uint256 c = 0; c < 3; ++c) _checkDocument(handler.citizenAt(c), documentHash);
+        }
+    }
+
+    function _checkDocument(address citizen, bytes32 documentHash) private view {
+        uint256 holder = handler.ghostHolderOf(citizen, documentHash);
+        assertEq(registry.applicationOfDocument(citizen, documentHash), holder, "holding application");
+        if (holder == 0) {
+            assertEq(registry.permitOfDocument(citizen, documentHash), 0, "a freed document has no permit");
+            return;
+        }
+        IPermitRegistry.Application memory a = registry.getApplication(holder);
+        assertEq(a.documentHash, documentHash);
+        assertEq(a.applicant, citizen, "bound to its applicant");
+        if (a.status == IPermitRegistry.ApplicationStatus.Approved) {
+            assertEq(registry.permitOfDocument(citizen, documentHash), a.permitId, "the permit of the document");
+        } else {
+            assertEq(uint8(a.status), uint8(IPermitRegistry.ApplicationStatus.Pending), "held only while pending");
+            assertEq(registry.permitOfDocument(citizen, documentHash), 0, "no permit while pending");
         }
     }
 }

@@ -6,6 +6,7 @@ import {IProcurementEscrow} from "../../contracts/interfaces/IProcurementEscrow.
 import {ProcurementEscrow} from "../../contracts/procurement/ProcurementEscrow.sol";
 import {MockToken} from "../../contracts/test/MockToken.sol";
 import {SuiteBase} from "../helpers/SuiteBase.sol";
+import {ILedgerModule} from "../../contracts/interfaces/ILedgerModule.sol";
 
 /// @notice Base of the ProcurementEscrow Solidity tests: the ledger suite of SuiteBase plus an
 /// escrow wired as the Ignition module wires it (scripts/lib/wiring.ts), holding LEDGER_CLIENT,
@@ -52,8 +53,8 @@ abstract contract ProcurementBase is SuiteBase {
         inspector[1] = ProcurementEscrow.rejectMilestone.selector;
         manager.setTargetFunctionRole(address(escrow), inspector, Roles.INSPECTOR);
         bytes4[] memory guard = new bytes4[](2);
-        guard[0] = ProcurementEscrow.pause.selector;
-        guard[1] = ProcurementEscrow.unpause.selector;
+        guard[0] = ILedgerModule.pause.selector;
+        guard[1] = ILedgerModule.unpause.selector;
         manager.setTargetFunctionRole(address(escrow), guard, Roles.GUARDIAN);
     }
 

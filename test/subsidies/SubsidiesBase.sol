@@ -6,6 +6,7 @@ import {Hashes} from "@openzeppelin/contracts/utils/cryptography/Hashes.sol";
 import {Roles} from "../../contracts/access/Roles.sol";
 import {SubsidyDisbursement} from "../../contracts/subsidies/SubsidyDisbursement.sol";
 import {SuiteBase} from "../helpers/SuiteBase.sol";
+import {ILedgerModule} from "../../contracts/interfaces/ILedgerModule.sol";
 
 /// @notice Base of the subsidy Solidity tests: the ledger suite of SuiteBase plus the
 /// SubsidyDisbursement module wired as the deployment wires it (scripts/lib/wiring.ts), holding
@@ -27,8 +28,8 @@ abstract contract SubsidiesBase is SuiteBase {
         verifierFns[0] = SubsidyDisbursement.recordOutcome.selector;
         manager.setTargetFunctionRole(address(subsidies), verifierFns, Roles.OUTCOME_VERIFIER);
         bytes4[] memory guardianFns = new bytes4[](2);
-        guardianFns[0] = SubsidyDisbursement.pause.selector;
-        guardianFns[1] = SubsidyDisbursement.unpause.selector;
+        guardianFns[0] = ILedgerModule.pause.selector;
+        guardianFns[1] = ILedgerModule.unpause.selector;
         manager.setTargetFunctionRole(address(subsidies), guardianFns, Roles.GUARDIAN);
         manager.grantRole(Roles.LEDGER_CLIENT, address(subsidies), 0);
         manager.grantRole(Roles.PROGRAM_MANAGER, programManager, 0);
