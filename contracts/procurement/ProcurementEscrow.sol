@@ -2,6 +2,7 @@
 pragma solidity ^0.8.28;
 
 import {IProcurementEscrow} from "../interfaces/IProcurementEscrow.sol";
+import {ProcurementActions} from "../libraries/ProcurementActions.sol";
 import {ProcurementLib as Lib} from "../libraries/ProcurementLib.sol";
 import {LedgerModule} from "../modules/LedgerModule.sol";
 
@@ -88,7 +89,11 @@ contract ProcurementEscrow is IProcurementEscrow, LedgerModule {    using Lib fo
             retentionBps: retentionBps,
             quorum: quorum
         });
-        return _createTender(terms, milestones);
+        // Checks and effects in ProcurementActions (linked library: keeps the escrow small)
+        tenderId = ++_tenderCount;
+        ProcurementActions.createTender(_tenders[tenderId], _specs[tenderId], tenderId, terms, milestones);
+        // Interactions: the ledger sends `maxPrice`; a token that delivers less is refused
+        _commit(lineId, maxPrice, Lib.ref(Lib.REF_TENDER, tenderId, 0));
     }
 
     /// @inheritdoc IProcurementEscrow
@@ -216,7 +221,17 @@ contract ProcurementEscrow is IProcurementEscrow, LedgerModule {    using Lib fo
             emit TenderFailed(tenderId);
         } else {
             uint256 price = tender.bestPrice;
-            agreementId = _openAgreement(tenderId, tender, winner, price);
+            agreementId = ++_agreementCount;
+            ProcurementActions.openAgreement(
+                tender,
+                _agreements[agreementId],
+                _specs[tenderId],
+                _milestones[agreementId],
+                tenderId,
+                agreementId,
+                winner,
+                price
+            );
             refund -= price;
             emit TenderAwarded(tenderId, agreementId, winner, price);
         }
@@ -374,73 +389,6 @@ contract ProcurementEscrow is IProcurementEscrow, LedgerModule {    using Lib fo
     }
 
     // ================================================================== private
-
-    function _createTender(
-        Lib.Terms memory terms,
-        MilestoneSpec[] calldata milestones
-    ) private returns (uint256 tenderId) {
-        // Checks
-        Lib.checkTerms(terms);
-        Lib.checkMilestones(milestones);
-        // Effects
-        tenderId = ++_tenderCount;
-        Lib.Tender storage tender = _tenders[tenderId];
-        tender.lineId = terms.lineId;
-        tender.specHash = terms.specHash;
-        tender.maxPrice = uint128(terms.maxPrice);
-        tender.bidBond = uint128(terms.bidBond);
-        tender.bidDeadline = terms.bidDeadline;
-        tender.revealDeadline = terms.revealDeadline;
-        tender.retentionBps = terms.retentionBps;
-        tender.quorum = terms.quorum;
-        tender.milestoneCount = uint8(milestones.length);
-        tender.state = TenderStatus.Bidding;
-        for (uint256 i = 0; i < milestones.length; ++i) {
-            _specs[tenderId][i] = milestones[i];
-        }
-        emit TenderCreated(
-            tenderId,
-            terms.lineId,
-            terms.maxPrice,
-            terms.bidDeadline,
-            terms.revealDeadline,
-            terms.specHash
-        );
-        // Interactions: the ledger sends `maxPrice`; a token that delivers less is refused
-        _commit(terms.lineId, terms.maxPrice, Lib.ref(Lib.REF_TENDER, tenderId, 0));
-    }
-
-    /// @dev Creates the agreement of an awarded tender and fixes its milestones' amounts and due
-    /// dates.
-    function _openAgreement(
-        uint256 tenderId,
-        Lib.Tender storage tender,
-        address winner,
-        uint256 price
-    ) private returns (uint256 agreementId) {
-        agreementId = ++_agreementCount;
-        uint8 count = tender.milestoneCount;
-        tender.state = TenderStatus.Awarded;
-        tender.agreementId = uint64(agreementId);
-        Lib.Agreement storage agreement = _agreements[agreementId];
-        agreement.books = Lib.Books(0, 0, AgreementStatus.Active, count, tender.retentionBps);
-        agreement.parties = Lib.Parties(winner, tender.quorum, count, uint48(tenderId));
-        agreement.lineId = tender.lineId;
-        agreement.price = price;
-        uint256 allocated = 0;
-        for (uint256 i = 0; i < count; ++i) {
-            MilestoneSpec storage spec = _specs[tenderId][i];
-            uint256 amount = Lib.amountOf(price, spec.shareBps, i == count - 1, allocated);
-            allocated += amount;
-            _milestones[agreementId][i] = Lib.Milestone({
-                amount: uint128(amount),
-                dueAt: uint64(block.timestamp) + spec.duration,
-                status: MilestoneStatus.Pending,
-                approvals: 0,
-                round: 0
-            });
-        }
-    }
 
     /// @dev Pays a milestone that reached its quorum: one transfer (or owed credit) and one
     /// ledger booking for the net amount plus any retention released with it.

@@ -1,8 +1,9 @@
 /**
  * Which AccessManager role may call which function of each civic-ledger contract. One table
  * used by the Ignition module (deploy/modules/suite.ts), the test fixtures and the docs.
- * Functions not listed are open to anyone and carry no `restricted` modifier, or check a role
- * themselves (`recordCheck`, `closeProgram`).
+ * Functions not listed are open to anyone and carry no `restricted` modifier, check a role
+ * themselves (`recordCheck`, `closeProgram`), or act on the caller's own books (`recordSpend`,
+ * `returnFunds`, `withdrawOwed`).
  */
 import { id } from "ethers";
 
@@ -23,11 +24,8 @@ export const FUNCTION_ROLES: Record<SuiteContract, Partial<Record<RoleName, read
       "pay(bytes32,address,uint256,bytes32)",
     ],
     ADMIN: ["withdrawUnallocated(address,uint256,bytes32)"],
-    LEDGER_CLIENT: [
-      "commit(bytes32,uint256,bytes32)",
-      "recordSpend(bytes32,address,uint256,bytes32)",
-      "returnFunds(bytes32,uint256,bytes32)",
-    ],
+    // recordSpend and returnFunds need no role: they act on the caller's own commitment (SPEC)
+    LEDGER_CLIENT: ["commit(bytes32,uint256,bytes32)"],
     GUARDIAN: ["pause()", "unpause()"],
   },
   PermitRegistry: {

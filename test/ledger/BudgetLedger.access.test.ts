@@ -61,23 +61,6 @@ const roleGatedCalls: RoleGatedCall<LedgerWorld>[] = [
     send: (w, c) => w.ledger.connect(c).withdrawUnallocated(w.payee.address, 1n, REF),
   },
   { name: "commit", role: ROLES.LEDGER_CLIENT, send: (w, c) => w.ledger.connect(c).commit(ROADS, 1n, REF) },
-  {
-    name: "recordSpend",
-    role: ROLES.LEDGER_CLIENT,
-    prepare: async (w, c) => {
-      await w.ledger.connect(c).commit(ROADS, 5n, REF);
-    },
-    send: (w, c) => w.ledger.connect(c).recordSpend(ROADS, w.payee.address, 1n, REF),
-  },
-  {
-    name: "returnFunds",
-    role: ROLES.LEDGER_CLIENT,
-    prepare: async (w, c) => {
-      await w.ledger.connect(c).commit(ROADS, 5n, REF);
-      await approveLedger(w, c, 5n);
-    },
-    send: (w, c) => w.ledger.connect(c).returnFunds(ROADS, 1n, REF),
-  },
   { name: "pause", role: ROLES.GUARDIAN, send: (w, c) => w.ledger.connect(c).pause() },
   {
     name: "unpause",
@@ -258,11 +241,80 @@ describe("BudgetLedger: adminDelay (AccessManager grant delay and target admin d
       .withArgs(a);
   });
 
+
   it("a client granted with the delay passed is a client like the others", async function () {
     const w = await delayed();
     const client = await deployClient(ethers, w);
     await networkHelpers.time.increase(DELAY);
     await client.commit(PARKS, 7n, REF);
     expect(await w.ledger.committedBy(PARKS, await client.getAddress())).to.equal(7n);
+  });
+});
+
+// Finding 4 of issue #12: recordSpend and returnFunds act on the caller's own commitment and need
+// no role, so revoking a module's LEDGER_CLIENT stops new commitments and strands nothing.
+describe("BudgetLedger: recordSpend and returnFunds need no role", function () {
+  it("a module whose LEDGER_CLIENT was revoked still pays out and returns what it holds", async function () {
+    const w = await load();
+    const a = await w.moduleA.getAddress();
+    await w.moduleA.commit(ROADS, 100n, REF);
+    await w.manager.connect(w.admin).revokeRole(ROLES.LEDGER_CLIENT, a);
+    await expect(w.moduleA.commit(ROADS, 1n, REF))
+      .to.be.revertedWithCustomError(w.ledger, "AccessManagedUnauthorized")
+      .withArgs(a);
+    await expect(w.moduleA.payOut(ROADS, w.payee.address, 30n, REF))
+      .to.emit(w.ledger, "Spent")
+      .withArgs(ROADS, w.payee.address, 30n, REF, a);
+    await expect(w.moduleA.returnFunds(ROADS, 70n, REF)).to.emit(w.ledger, "FundsReturned").withArgs(ROADS, a, 70n, REF);
+    expect(await w.ledger.committedBy(ROADS, a)).to.equal(0n);
+    expect(await w.token.balanceOf(a)).to.equal(0n);
+  });
+
+  it("refuses a caller without a commitment, whatever roles it holds", async function () {
+    const w = await load();
+    const [caller] = w.strangers;
+    await w.manager.connect(w.admin).grantRole(ROLES.LEDGER_CLIENT, caller.address, 0);
+    await expect(w.ledger.connect(caller).recordSpend(ROADS, w.payee.address, 1n, REF))
+      .to.be.revertedWithCustomError(w.ledger, "Ledger_InsufficientCommitment")
+      .withArgs(ROADS, caller.address, 0n, 1n);
+    await expect(w.ledger.connect(caller).returnFunds(ROADS, 1n, REF))
+      .to.be.revertedWithCustomError(w.ledger, "Ledger_InsufficientCommitment")
+      .withArgs(ROADS, caller.address, 0n, 1n);
+    // another module's commitment is out of reach
+    await w.moduleA.commit(ROADS, 100n, REF);
+    await expect(w.moduleB.recordSpend(ROADS, w.payee.address, 1n, REF))
+      .to.be.revertedWithCustomError(w.ledger, "Ledger_InsufficientCommitment")
+      .withArgs(ROADS, await w.moduleB.getAddress(), 0n, 1n);
+  });
+
+  it("are not mapped to any role by the wiring", async function () {
+    const w = await load();
+    const ledger = await w.ledger.getAddress();
+    for (const signature of ["recordSpend(bytes32,address,uint256,bytes32)", "returnFunds(bytes32,uint256,bytes32)"]) {
+      expect(await w.manager.getTargetFunctionRole(ledger, selector(signature)), signature).to.equal(ROLES.ADMIN);
+    }
+  });
+});
+
+// Finding 5 of issue #12: the books are the caller's own, so a commitment relayed by the
+// AccessManager (the path of a LEDGER_CLIENT holder with an execution delay) is refused.
+describe("BudgetLedger: commit relayed by the AccessManager", function () {
+  it("is refused with Ledger_RelayedCall; the holder calling itself after scheduling succeeds", async function () {
+    const w = await load();
+    const [holder] = w.strangers;
+    const manager = await w.manager.getAddress();
+    const ledger = await w.ledger.getAddress();
+    await w.manager.connect(w.admin).grantRole(ROLES.LEDGER_CLIENT, holder.address, 3600);
+    const data = w.ledger.interface.encodeFunctionData("commit", [ROADS, 5n, REF]);
+    await w.manager.connect(holder).schedule(ledger, data, 0);
+    await networkHelpers.time.increase(3600);
+    await expect(w.manager.connect(holder).execute(ledger, data))
+      .to.be.revertedWithCustomError(w.ledger, "Ledger_RelayedCall")
+      .withArgs(manager);
+    expect(await w.ledger.committedBy(ROADS, manager)).to.equal(0n);
+    // the scheduled operation is still there: the holder makes the call itself and consumes it
+    await expect(w.ledger.connect(holder).commit(ROADS, 5n, REF))
+      .to.emit(w.ledger, "Committed")
+      .withArgs(ROADS, holder.address, 5n, REF);
   });
 });

@@ -12,6 +12,7 @@ import {
   FEE,
   FIRE,
   HEALTH,
+  PENDING,
   PermitStatus,
   YEAR,
   ZONING,
@@ -93,8 +94,8 @@ describe("PermitRegistry: applications", function () {
       expect(a.checksBitmap).to.equal(0n);
       expect(a.decidedAt).to.equal(0n);
       expect(await registry.feesHeld()).to.equal(FEE);
-      expect(await registry.applicationOfDocument(deed)).to.equal(1n);
-      expect(await registry.permitOfDocument(deed)).to.equal(0n);
+      expect(await registry.applicationOfDocument(alice.address, deed)).to.equal(1n);
+      expect(await registry.permitOfDocument(alice.address, deed)).to.equal(0n);
     });
 
     it("issues at once for a type without checks: fee to the ledger, token minted", async function () {
@@ -162,40 +163,68 @@ describe("PermitRegistry: applications", function () {
   });
 
   describe("document hashes", function () {
-    it("refuses a document of a pending application, of a permit and of a revoked permit", async function () {
+    it("refuses the applicant's own document of a pending application, a permit and a revoked permit", async function () {
       const suite = await networkHelpers.loadFixture(typedSuite);
-      const { registry, alice, bob, typeId } = suite;
+      const { registry, alice, typeId } = suite;
       const deed = doc("deed");
       await apply(suite, alice, typeId, deed);
-      await fund(suite, bob);
-      await expect(registry.connect(bob).submitApplication(typeId, deed))
+      await fund(suite, alice);
+      await expect(registry.connect(alice).submitApplication(typeId, deed))
         .to.be.revertedWithCustomError(registry, "Permit_DocumentInUse")
         .withArgs(deed, 1n);
       await passAll(suite, 1n);
-      await expect(registry.connect(bob).submitApplication(typeId, deed))
+      await expect(registry.connect(alice).submitApplication(typeId, deed))
         .to.be.revertedWithCustomError(registry, "Permit_DocumentInUse")
         .withArgs(deed, 1n);
       await registry.connect(suite.permitOfficer).revoke(1n, doc("fraud"));
-      await expect(registry.connect(bob).submitApplication(typeId, deed))
+      await expect(registry.connect(alice).submitApplication(typeId, deed))
         .to.be.revertedWithCustomError(registry, "Permit_DocumentInUse")
         .withArgs(deed, 1n);
-      expect(await registry.permitOfDocument(deed)).to.equal(1n);
+      expect(await registry.permitOfDocument(alice.address, deed)).to.equal(1n);
     });
 
     it("frees the document of a rejected or withdrawn application", async function () {
       const suite = await networkHelpers.loadFixture(typedSuite);
-      const { registry, alice, bob, typeId } = suite;
+      const { registry, alice, typeId } = suite;
       const deed = doc("deed");
       await apply(suite, alice, typeId, deed);
       await registry.connect(suite.fireInspector).recordCheck(1n, FIRE, false, doc("no"));
-      expect(await registry.applicationOfDocument(deed)).to.equal(0n);
-      await apply(suite, bob, typeId, deed);
-      await registry.connect(bob).withdrawApplication(2n);
-      expect(await registry.applicationOfDocument(deed)).to.equal(0n);
+      expect(await registry.applicationOfDocument(alice.address, deed)).to.equal(0n);
+      expect(await apply(suite, alice, typeId, deed)).to.equal(2n);
+      await registry.connect(alice).withdrawApplication(2n);
+      expect(await registry.applicationOfDocument(alice.address, deed)).to.equal(0n);
       expect(await apply(suite, alice, typeId, deed)).to.equal(3n);
       await passAll(suite, 3n);
-      expect(await registry.permitOfDocument(deed)).to.equal(1n);
+      expect(await registry.permitOfDocument(alice.address, deed)).to.equal(1n);
       expect((await registry.getPermit(1n)).applicationId).to.equal(3n);
+    });
+
+    // Finding 2 of issue #12: a hash copied from a pending transaction (front-run) neither blocks
+    // its owner nor gains the copier anything.
+    it("binds a document to its applicant: a copier neither blocks the owner nor gains anything", async function () {
+      const suite = await networkHelpers.loadFixture(typedSuite);
+      const { registry, alice, bob, token, typeId } = suite;
+      const deed = doc("alice's deed");
+      // bob copies alice's hash from the mempool and submits it first
+      expect(await apply(suite, bob, typeId, deed)).to.equal(1n);
+      // alice is not refused
+      expect(await apply(suite, alice, typeId, deed)).to.equal(2n);
+      expect(await registry.applicationOfDocument(bob.address, deed)).to.equal(1n);
+      expect(await registry.applicationOfDocument(alice.address, deed)).to.equal(2n);
+      // the agencies pass alice's application: the permit is alice's, found under alice only
+      await passAll(suite, 2n);
+      expect(await registry.ownerOf(1n)).to.equal(alice.address);
+      expect(await registry.permitOfDocument(alice.address, deed)).to.equal(1n);
+      expect(await registry.permitOfDocument(bob.address, deed)).to.equal(0n);
+      // bob's copy affects nothing of alice's: his withdrawal frees only his own entry
+      await expect(registry.connect(bob).withdrawApplication(1n)).to.changeTokenBalance(ethers, token, bob, FEE);
+      expect(await registry.applicationOfDocument(alice.address, deed)).to.equal(2n);
+      expect(await registry.permitOfDocument(alice.address, deed)).to.equal(1n);
+      expect(await registry.isValid(1n)).to.equal(true);
+      // and he cannot act on alice's application
+      await expect(registry.connect(bob).withdrawApplication(2n))
+        .to.be.revertedWithCustomError(registry, "Permit_UnexpectedApplicationStatus")
+        .withArgs(2n, AppStatus.Approved, PENDING);
     });
   });
 
@@ -314,8 +343,8 @@ describe("PermitRegistry: applications", function () {
         .withArgs(1n, bob.address);
       await registry.connect(alice).withdrawApplication(1n);
       await expect(registry.connect(alice).withdrawApplication(1n))
-        .to.be.revertedWithCustomError(registry, "Permit_ApplicationNotPending")
-        .withArgs(1n, AppStatus.Withdrawn);
+        .to.be.revertedWithCustomError(registry, "Permit_UnexpectedApplicationStatus")
+        .withArgs(1n, AppStatus.Withdrawn, PENDING);
     });
   });
 
@@ -396,7 +425,7 @@ describe("PermitRegistry: applications", function () {
       const a = await registry.getApplication(1n);
       expect(a.status).to.equal(AppStatus.Rejected);
       expect(a.checksPassed).to.equal(1n);
-      expect(await registry.applicationOfDocument(doc("d"))).to.equal(0n);
+      expect(await registry.applicationOfDocument(suite.alice.address, doc("d"))).to.equal(0n);
       expect(await registry.feesHeld()).to.equal(0n);
       expect((await registry.counts())[2]).to.equal(0n);
     });
@@ -410,13 +439,13 @@ describe("PermitRegistry: applications", function () {
       await apply(suite, alice, typeId, doc("a"));
       await passAll(suite, 1n);
       await expect(registry.connect(fireInspector).recordCheck(1n, FIRE, true, ZeroHash))
-        .to.be.revertedWithCustomError(registry, "Permit_ApplicationNotPending")
-        .withArgs(1n, AppStatus.Approved);
+        .to.be.revertedWithCustomError(registry, "Permit_UnexpectedApplicationStatus")
+        .withArgs(1n, AppStatus.Approved, PENDING);
       await apply(suite, alice, typeId, doc("b"));
       await registry.connect(zoningInspector).recordCheck(2n, ZONING, false, ZeroHash);
       await expect(registry.connect(fireInspector).recordCheck(2n, FIRE, true, ZeroHash))
-        .to.be.revertedWithCustomError(registry, "Permit_ApplicationNotPending")
-        .withArgs(2n, AppStatus.Rejected);
+        .to.be.revertedWithCustomError(registry, "Permit_UnexpectedApplicationStatus")
+        .withArgs(2n, AppStatus.Rejected, PENDING);
     });
 
     it("refuses a role that is not one of the type's checks", async function () {
@@ -498,7 +527,7 @@ describe("PermitRegistry: applications", function () {
         .to.be.revertedWithCustomError(registry, "Permit_UnknownApplication")
         .withArgs(1n);
       await expect(registry.getPermit(1n)).to.be.revertedWithCustomError(registry, "Permit_UnknownPermit").withArgs(1n);
-      expect(await registry.permitOfDocument(doc("none"))).to.equal(0n);
+      expect(await registry.permitOfDocument(suite.alice.address, doc("none"))).to.equal(0n);
       expect(await registry.isValid(0n)).to.equal(false);
       expect(await registry.permitStatus(7n)).to.equal(PermitStatus.None);
       expect(await registry.isCheckPassed(1n, FIRE)).to.equal(false);

@@ -89,7 +89,7 @@ describe("PermitRegistry gas", function () {
     const applicationId = await apply(suite, suite.alice, suite.recheckTypeId, doc("restaurant"));
     await registry.connect(suite.fireInspector).recordCheck(applicationId, FIRE, true, doc("e"));
     await registry.connect(suite.zoningInspector).recordCheck(applicationId, ZONING, true, doc("e"));
-    const permitId = await registry.permitOfDocument(doc("restaurant"));
+    const permitId = await registry.permitOfDocument(suite.alice.address, doc("restaurant"));
     await fund(suite, suite.alice);
     report["renew, opening a recheck application"] = await gasOf(registry.connect(suite.alice).renew(permitId));
     const renewal = await registry.pendingRenewalOf(permitId);

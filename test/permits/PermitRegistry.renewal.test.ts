@@ -129,8 +129,8 @@ describe("PermitRegistry: renewal", function () {
       expect(a.documentHash).to.equal(documentHash);
       expect(a.status).to.equal(AppStatus.Pending);
       // the document still resolves to the permit, through its original application
-      expect(await registry.permitOfDocument(documentHash)).to.equal(permitId);
-      expect(await registry.applicationOfDocument(documentHash)).to.equal(1n);
+      expect(await registry.permitOfDocument(suite.alice.address, documentHash)).to.equal(permitId);
+      expect(await registry.applicationOfDocument(suite.alice.address, documentHash)).to.equal(1n);
     });
 
     it("extends the same permit when the checks pass (from max(now, expiresAt))", async function () {
@@ -185,7 +185,7 @@ describe("PermitRegistry: renewal", function () {
       expect(await registry.getPermit(permitId)).to.deep.equal(before);
       expect(await registry.pendingRenewalOf(permitId)).to.equal(0n);
       // the permit still holds its document; a new renewal may be opened
-      expect(await registry.permitOfDocument(documentHash)).to.equal(permitId);
+      expect(await registry.permitOfDocument(suite.alice.address, documentHash)).to.equal(permitId);
       await fund(suite, alice);
       await expect(registry.connect(alice).renew(permitId)).to.emit(registry, "ApplicationSubmitted");
     });
@@ -207,10 +207,10 @@ describe("PermitRegistry: renewal", function () {
       expect(await registry.feesHeld()).to.equal(0n);
       expect(await registry.pendingRenewalOf(permitId)).to.equal(0n);
       expect(await registry.getPermit(permitId)).to.deep.equal(before);
-      // the permit keeps its document: nobody else may apply with it
-      expect(await registry.applicationOfDocument(documentHash)).to.equal(1n);
-      await fund(suite, bob);
-      await expect(registry.connect(bob).submitApplication(typeId, documentHash))
+      // the permit keeps its document: its holder may not apply with it again
+      expect(await registry.applicationOfDocument(suite.alice.address, documentHash)).to.equal(1n);
+      await fund(suite, alice);
+      await expect(registry.connect(alice).submitApplication(typeId, documentHash))
         .to.be.revertedWithCustomError(registry, "Permit_DocumentInUse")
         .withArgs(documentHash, 1n);
     });

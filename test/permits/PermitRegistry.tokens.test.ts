@@ -115,7 +115,7 @@ describe("PermitRegistry: token matrix", function () {
       const { registry, alice, typeId } = suite;
       await fund(suite, alice);
       await expect(registry.connect(alice).submitApplication(typeId, doc("a")))
-        .to.be.revertedWithCustomError(registry, "Permit_TransferShortfall")
+        .to.be.revertedWithCustomError(registry, "Module_TransferShortfall")
         .withArgs(FEE, FEE - FEE / 100n);
       expect(await registry.feesHeld()).to.equal(0n);
     });
@@ -125,7 +125,7 @@ describe("PermitRegistry: token matrix", function () {
       const instant = await defineType(suite, { name: "Instant", checks: [] });
       await fund(suite, suite.alice);
       await expect(suite.registry.connect(suite.alice).submitApplication(instant, doc("a")))
-        .to.be.revertedWithCustomError(suite.registry, "Permit_TransferShortfall")
+        .to.be.revertedWithCustomError(suite.registry, "Module_TransferShortfall")
         .withArgs(FEE, FEE - FEE / 100n);
     });
   });
@@ -224,7 +224,7 @@ describe("PermitRegistry: token matrix", function () {
       expect(await registry.feesHeld()).to.equal(0n);
       await expect(registry.connect(alice).claimRefund(ZeroAddress)).to.be.revertedWithCustomError(
         registry,
-        "Permit_ZeroAddress",
+        "Module_ZeroAddress",
       );
       // while paused too: money going back to its owner never stops
       await registry.connect(suite.guardian).pause();
@@ -233,7 +233,7 @@ describe("PermitRegistry: token matrix", function () {
       await expect(claim).to.changeTokenBalances(ethers, blocklist, [bob, registry], [FEE, -FEE]);
       expect(await registry.refundOwed(alice.address)).to.equal(0n);
       await expect(registry.connect(alice).claimRefund(bob.address))
-        .to.be.revertedWithCustomError(registry, "Permit_NoRefundOwed")
+        .to.be.revertedWithCustomError(registry, "Module_NothingOwed")
         .withArgs(alice.address);
     });
 
@@ -246,7 +246,7 @@ describe("PermitRegistry: token matrix", function () {
         .to.emit(registry, "RefundDeferred")
         .withArgs(1n, alice.address, FEE);
       await expect(registry.connect(stranger).sweepSurplus())
-        .to.be.revertedWithCustomError(registry, "Permit_NoSurplus")
+        .to.be.revertedWithCustomError(registry, "Module_NoSurplus")
         .withArgs(FEE, FEE);
       await blocklist.mint(await registry.getAddress(), 5n);
       await expect(registry.connect(stranger).sweepSurplus())
@@ -263,7 +263,7 @@ describe("PermitRegistry: token matrix", function () {
       const typeId = await defineType(suite);
       await apply(suite, alice, typeId, doc("a"));
       await expect(registry.connect(stranger).sweepSurplus())
-        .to.be.revertedWithCustomError(registry, "Permit_NoSurplus")
+        .to.be.revertedWithCustomError(registry, "Module_NoSurplus")
         .withArgs(FEE, FEE);
       await token.mint(await registry.getAddress(), 42n);
       expect(await registry.connect(stranger).sweepSurplus.staticCall()).to.equal(42n);

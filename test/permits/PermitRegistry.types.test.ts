@@ -125,7 +125,7 @@ describe("PermitRegistry: deployment", function () {
     });
     await expect(factory.deploy(await manager.getAddress(), ZeroAddress)).to.be.revertedWithCustomError(
       registry,
-      "Permit_ZeroAddress",
+      "Module_ZeroAddress",
     );
   });
 

@@ -4,7 +4,7 @@
  * `deployPermitSuiteOn` builds the same suite on another fee token (the token matrix).
  */
 import type { HardhatEthers, HardhatEthersSigner } from "@nomicfoundation/hardhat-ethers/types";
-import { keccak256, toUtf8Bytes } from "ethers";
+import { keccak256, toBeHex, toUtf8Bytes } from "ethers";
 
 import { ROLES } from "../../scripts/lib/roles.js";
 import type {
@@ -25,12 +25,14 @@ export const YEAR = 365n * 86_400n; // seconds
 export const AppStatus = { None: 0n, Pending: 1n, Approved: 2n, Rejected: 3n, Withdrawn: 4n } as const;
 /** Derived permit status values (IPermitRegistry.PermitStatus). */
 export const PermitStatus = { None: 0n, Active: 1n, Suspended: 2n, Revoked: 3n, Expired: 4n } as const;
-/** Masks of allowed permit statuses carried by Permit_InvalidPermitStatus. */
+/** Bitmaps (bytes32) of allowed permit statuses carried by Permit_InvalidPermitStatus. */
 export const ALLOWED = {
-  activeOrExpired: (1n << 1n) | (1n << 4n),
-  suspended: 1n << 2n,
-  notRevoked: (1n << 1n) | (1n << 2n) | (1n << 4n),
+  activeOrExpired: toBeHex((1n << 1n) | (1n << 4n), 32),
+  suspended: toBeHex(1n << 2n, 32),
+  notRevoked: toBeHex((1n << 1n) | (1n << 2n) | (1n << 4n), 32),
 } as const;
+/** The bitmap of Permit_UnexpectedApplicationStatus: every call on an application needs Pending. */
+export const PENDING = toBeHex(1n << 1n, 32);
 
 export interface PermitActors {
   permitOfficer: HardhatEthersSigner;
@@ -148,6 +150,6 @@ export async function issueOne(
   const documentHash = doc(`deed ${typeId}`);
   const applicationId = await apply(suite, suite.alice, typeId, documentHash);
   await passAll(suite, applicationId);
-  const permitId = await suite.registry.permitOfDocument(documentHash);
+  const permitId = await suite.registry.permitOfDocument(suite.alice.address, documentHash);
   return { typeId, applicationId, permitId, documentHash };
 }

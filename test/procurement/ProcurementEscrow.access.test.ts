@@ -139,12 +139,22 @@ describe("ProcurementEscrow: pause", function () {
     );
   });
 
+  // Finding 7 of issue #12: creating a tender commits money into the escrow, so a pause stops it.
+  it("stops createTender (it commits money into the escrow), and resumes it on unpause", async function () {
+    await s.escrow.connect(s.guardian).pause();
+    const terms = termsAt(BigInt(await time.latest()));
+    await expect(createTenderTx(s, terms)).to.be.revertedWithCustomError(s.escrow, "EnforcedPause").withArgs();
+    expect(await s.escrow.tenderCount()).to.equal(0n);
+    expect(await s.escrow.reserved()).to.equal(0n);
+    await s.escrow.connect(s.guardian).unpause();
+    await expect(createTenderTx(s, terms)).to.emit(s.escrow, "TenderCreated");
+  });
+
   it("never stops cancelTender, reclaimBond, terminate, nor officers' and contractors' bookkeeping", async function () {
     const { agreementId, contractor } = await awardedAgreement(s, networkHelpers);
     const { tenderId } = await openTender(s, networkHelpers);
     await placeBid(s, tenderId, s.bidders[1], 700n);
     await s.escrow.connect(s.guardian).pause();
-    await expect(createTenderTx(s, termsAt(BigInt(await time.latest())))).to.emit(s.escrow, "TenderCreated");
     await expect(s.escrow.connect(s.procurer).cancelTender(tenderId, REASON)).to.emit(s.escrow, "TenderCancelled");
     await expect(s.escrow.connect(s.bidders[1]).reclaimBond(tenderId)).to.emit(s.escrow, "BondReclaimed");
     await expect(s.escrow.connect(contractor).submitMilestone(agreementId, 0n, EVIDENCE)).to.emit(

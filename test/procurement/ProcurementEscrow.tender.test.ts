@@ -59,10 +59,13 @@ describe("ProcurementEscrow: tenders", function () {
     });
 
     it("refuses a zero ledger", async function () {
-      const factory = await ethers.getContractFactory("ProcurementEscrow");
+      const actions = await ethers.deployContract("ProcurementActions");
+      const factory = await ethers.getContractFactory("ProcurementEscrow", {
+        libraries: { ProcurementActions: await actions.getAddress() },
+      });
       await expect(factory.deploy(await s.manager.getAddress(), ZeroAddress)).to.be.revertedWithCustomError(
         s.escrow,
-        "Procurement_ZeroAddress",
+        "Module_ZeroAddress",
       );
     });
   });

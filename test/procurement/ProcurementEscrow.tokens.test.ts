@@ -5,6 +5,7 @@
  * else's money, and a re-entering token that cannot pay twice.
  */
 import { expect } from "chai";
+import { ZeroHash } from "ethers";
 import { network } from "hardhat";
 
 import { ROLES } from "../../scripts/lib/roles.js";
@@ -96,10 +97,10 @@ describe("ProcurementEscrow: token matrix", function () {
   }
 
   describe("tokens sent to the escrow directly", function () {
-    it("are surplus: anyone sweeps them into the ledger's unallocated cash, even while paused", async function () {
+    it("are surplus: anyone sweeps them into the ledger's unallocated cash, not while paused", async function () {
       const s = await networkHelpers.loadFixture(FIXTURES.TestStablecoin);
       const escrow = await s.escrow.getAddress();
-      await expect(s.escrow.sweepSurplus()).to.be.revertedWithCustomError(s.escrow, "Procurement_NoSurplus");
+      await expect(s.escrow.sweepSurplus()).to.be.revertedWithCustomError(s.escrow, "Module_NoSurplus").withArgs(0n, 0n);
       const { tenderId } = await openTender(s, networkHelpers);
       await placeBid(s, tenderId, s.bidders[0], PRICE);
       expect(await s.escrow.totalBondsHeld()).to.equal(BOND);
@@ -108,17 +109,22 @@ describe("ProcurementEscrow: token matrix", function () {
       await s.token.mint(s.stranger.address, donated);
       await s.token.connect(s.stranger).transfer(escrow, donated);
       expect(await s.escrow.surplus()).to.equal(donated);
+      expect(await s.escrow.reserved()).to.equal(MAX_PRICE + BOND);
       await s.escrow.connect(s.guardian).pause();
+      await expect(s.escrow.connect(s.stranger).sweepSurplus()).to.be.revertedWithCustomError(s.escrow, "EnforcedPause");
+      await s.escrow.connect(s.guardian).unpause();
       const before = await s.ledger.unallocated();
       const tx = s.escrow.connect(s.stranger).sweepSurplus();
       await expect(tx).to.emit(s.escrow, "SurplusSwept").withArgs(s.stranger.address, donated);
-      await expect(tx).to.emit(s.ledger, "Deposited").withArgs(escrow, donated, ref(4, 0n));
+      await expect(tx).to.emit(s.ledger, "Deposited").withArgs(escrow, donated, ZeroHash);
       await expect(tx).to.changeTokenBalances(ethers, s.token, [s.escrow, s.ledger], [-donated, donated]);
       expect(await s.ledger.unallocated()).to.equal(before + donated);
       expect(await s.escrow.surplus()).to.equal(0n);
       // what the escrow still holds is exactly its obligations
       expect(await s.token.balanceOf(escrow)).to.equal(MAX_PRICE + BOND);
-      await expect(s.escrow.sweepSurplus()).to.be.revertedWithCustomError(s.escrow, "Procurement_NoSurplus");
+      await expect(s.escrow.sweepSurplus())
+        .to.be.revertedWithCustomError(s.escrow, "Module_NoSurplus")
+        .withArgs(MAX_PRICE + BOND, MAX_PRICE + BOND);
     });
   });
 
@@ -130,7 +136,7 @@ describe("ProcurementEscrow: token matrix", function () {
       await s.ledger.connect(s.budgetOfficer).createLine(LINE, 2027, LINE_FUNDS, "Roads 2027");
       const fee = (MAX_PRICE * 100n) / 10_000n;
       await expect(createTenderTx(s, termsAt(BigInt(await time.latest()))))
-        .to.be.revertedWithCustomError(s.escrow, "Procurement_TransferShortfall")
+        .to.be.revertedWithCustomError(s.escrow, "Module_TransferShortfall")
         .withArgs(MAX_PRICE, MAX_PRICE - fee);
     });
 
@@ -143,7 +149,7 @@ describe("ProcurementEscrow: token matrix", function () {
       await fundBond(s, b1, BOND);
       const fee = (BOND * 100n) / 10_000n;
       await expect(s.escrow.connect(b1).submitBid(tenderId, await sealFor(s, tenderId, b1, PRICE)))
-        .to.be.revertedWithCustomError(s.escrow, "Procurement_TransferShortfall")
+        .to.be.revertedWithCustomError(s.escrow, "Module_TransferShortfall")
         .withArgs(BOND, BOND - fee);
       expect((await s.escrow.getBid(tenderId, b1.address)).sealedBid).to.equal(
         "0x0000000000000000000000000000000000000000000000000000000000000000",
@@ -197,7 +203,12 @@ describe("ProcurementEscrow: token matrix", function () {
       // withdrawal: never to address 0, not to a blocked address, even while paused
       await expect(
         s.escrow.connect(contractor).withdrawOwed("0x0000000000000000000000000000000000000000"),
-      ).to.be.revertedWithCustomError(s.escrow, "Procurement_ZeroAddress");
+      ).to.be.revertedWithCustomError(s.escrow, "Module_ZeroAddress");
+      // Finding 6 of issue #12: never to the escrow itself (the money would become surplus)
+      const self = await s.escrow.getAddress();
+      await expect(s.escrow.connect(contractor).withdrawOwed(self))
+        .to.be.revertedWithCustomError(s.escrow, "Module_InvalidRecipient")
+        .withArgs(self);
       await token.setBlocked(s.stranger.address, true);
       await expect(s.escrow.connect(contractor).withdrawOwed(s.stranger.address))
         .to.be.revertedWithCustomError(token, "BlocklistToken_Blocked")
@@ -209,7 +220,7 @@ describe("ProcurementEscrow: token matrix", function () {
       expect(await s.escrow.owedTo(contractor.address)).to.equal(0n);
       expect(await s.escrow.totalOwed()).to.equal(0n);
       await expect(s.escrow.connect(contractor).withdrawOwed(s.recipient.address))
-        .to.be.revertedWithCustomError(s.escrow, "Procurement_NothingOwed")
+        .to.be.revertedWithCustomError(s.escrow, "Module_NothingOwed")
         .withArgs(contractor.address);
       await s.escrow.connect(s.guardian).unpause();
 

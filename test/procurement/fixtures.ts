@@ -125,10 +125,12 @@ export async function deployProcurementSuite(ethers: HardhatEthers, kind?: Token
     await manager.grantRole(ROLES.BUDGET_OFFICER, budgetOfficer.address, 0);
     await manager.grantRole(ROLES.GUARDIAN, guardian.address, 0);
   }
-  const escrow = (await ethers.deployContract("ProcurementEscrow", [
-    await manager.getAddress(),
-    await ledger.getAddress(),
-  ])) as unknown as ProcurementEscrow;
+  const actions = await ethers.deployContract("ProcurementActions");
+  const escrow = (await ethers.deployContract(
+    "ProcurementEscrow",
+    [await manager.getAddress(), await ledger.getAddress()],
+    { libraries: { ProcurementActions: await actions.getAddress() } },
+  )) as unknown as ProcurementEscrow;
   await wire(manager, escrow, "ProcurementEscrow");
   await manager.grantRole(ROLES.LEDGER_CLIENT, await escrow.getAddress(), 0);
   const [procurer, i1, i2, i3, b1, b2, b3, b4, stranger, recipient] = others;

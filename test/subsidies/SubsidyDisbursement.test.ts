@@ -1126,7 +1126,7 @@ describe("SubsidyDisbursement", function () {
       expect(await s.ledger.unallocated()).to.equal(unallocated + donation);
       expect(await s.ledger.getLine(LINE)).to.deep.equal(lineBefore);
       await expect(s.subsidies.sweepSurplus([1n, 3n]))
-        .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NoSurplus")
+        .to.be.revertedWithCustomError(s.subsidies, "Module_NoSurplus")
         .withArgs(held, held);
     });
 
@@ -1158,7 +1158,7 @@ describe("SubsidyDisbursement", function () {
       await s.subsidies.connect(s.guardian).unpause();
       await expect(s.subsidies.sweepSurplus([])).to.emit(s.subsidies, "SurplusSwept").withArgs(s.admin.address, 5n);
       await expect(s.subsidies.sweepSurplus([]))
-        .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NoSurplus")
+        .to.be.revertedWithCustomError(s.subsidies, "Module_NoSurplus")
         .withArgs(0n, 0n);
     });
   });

@@ -154,7 +154,7 @@ describe("SubsidyDisbursement token matrix", function () {
     await ledger.connect(s.officer).createLine(LINE, 2027, 1_000_000n, "fee line");
     const t = await now(ethers);
     await expect(subsidies.connect(s.programManager).createOutcomeProgram(LINE, 1_000_000n, 1n, 0n, t, t + DAY, META))
-      .to.be.revertedWithCustomError(subsidies, "Subsidy_TransferShortfall")
+      .to.be.revertedWithCustomError(subsidies, "Module_TransferShortfall")
       .withArgs(1_000_000n, 990_000n);
   });
 
