@@ -17,13 +17,25 @@ import {ILedgerModule} from "../interfaces/ILedgerModule.sol";
 /// when tokens come in for an obligation (`_commit`, `_pull` callers) and takes from it when they
 /// leave (`_returnFunds`, `_deposit`, `_payOut`, or `_payOrOwe`, which moves a refused payment to
 /// the owed books). So `balance == reserved + totalOwed + surplus` holds after every call.
-/// Storage: `_reserved` and the pause flag share one slot, which every money path reads (the
-/// flag) and every flow writes (the total): a flow pays one slot for both. The 120 bits left in
-/// that slot belong to the module: a module that declares its record counters (at most 120
-/// bits) as its first state variables gets them packed there, so that creating a record writes
-/// no other slot (test/modules/LedgerModule.layout.t.sol checks each module's layout).
+/// Storage: the reserved total, the pause flag and three record counters of the module (40 bits
+/// each: the registry's types, applications and permits, the escrow's tenders and agreements,
+/// the subsidies' programmes) share one slot, the hot slot. Every money path reads it (the flag)
+/// and every flow writes it (the total); creating a record and booking its money is one write
+/// of it (`_newRecord`).
 abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardTransient {
     using SafeERC20 for IERC20;
+
+    // ================================================================== constants
+
+    // The hot slot, from the least significant bit: 128 bits reserved (token units held for
+    // others in the module's flows) | 8 bits paused (0 or 1) | 3 x 40 bits record counters (ids,
+    // named by the module). Packed by hand, so that a flow reads and writes it as one word.
+    uint256 private constant RESERVED_MASK = type(uint128).max;
+    uint256 private constant PAUSED_FLAG = 1 << 128;
+    uint256 private constant COUNTERS_OFFSET = 136;
+    uint256 private constant COUNTER_BITS = 40;
+    uint256 private constant COUNTER_MASK = type(uint40).max;
+
 
     // ================================================================== storage
 
@@ -32,10 +44,8 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
 
     mapping(address payee => uint256 amount) private _owed;
     uint256 private _totalOwed;
-    /// @dev The hot slot: the reserved total (token units) and the pause flag, then the module's
-    /// counters (see the contract's notes).
-    uint128 private _reserved;
-    bool private _paused;
+    /// @dev The hot slot (layout above).
+    uint256 private _hot;
 
     // ================================================================== modifiers
 
@@ -60,15 +70,17 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
 
     /// @inheritdoc ILedgerModule
     function pause() external restricted {
-        if (_paused) revert EnforcedPause();
-        _paused = true;
+        uint256 hot = _hot;
+        if (hot & PAUSED_FLAG != 0) revert EnforcedPause();
+        _hot = hot | PAUSED_FLAG;
         emit Paused(msg.sender);
     }
 
     /// @inheritdoc ILedgerModule
     function unpause() external restricted {
-        if (!_paused) revert ExpectedPause();
-        _paused = false;
+        uint256 hot = _hot;
+        if (hot & PAUSED_FLAG == 0) revert ExpectedPause();
+        _hot = hot & ~PAUSED_FLAG;
         emit Unpaused(msg.sender);
     }
 
@@ -83,7 +95,7 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
     function sweepSurplus() external whenNotPaused nonReentrant returns (uint256 amount) {
         // Checks
         uint256 balance = _token.balanceOf(address(this));
-        uint256 obligations = uint256(_reserved) + _totalOwed;
+        uint256 obligations = (_hot & RESERVED_MASK) + _totalOwed;
         if (balance <= obligations) revert Module_NoSurplus(balance, obligations);
         amount = balance - obligations;
         emit SurplusSwept(msg.sender, amount);
@@ -95,7 +107,7 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
 
     /// @inheritdoc ILedgerModule
     function paused() external view returns (bool) {
-        return _paused;
+        return _hot & PAUSED_FLAG != 0;
     }
 
     /// @inheritdoc ILedgerModule
@@ -110,13 +122,13 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
 
     /// @inheritdoc ILedgerModule
     function reserved() public view returns (uint256) {
-        return _reserved;
+        return _hot & RESERVED_MASK;
     }
 
     /// @inheritdoc ILedgerModule
     function surplus() external view returns (uint256) {
         uint256 balance = _token.balanceOf(address(this));
-        uint256 obligations = uint256(_reserved) + _totalOwed;
+        uint256 obligations = (_hot & RESERVED_MASK) + _totalOwed;
         return balance > obligations ? balance - obligations : 0;
     }
 
@@ -133,7 +145,7 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
     // ================================================================== internal: checks
 
     function _requireNotPaused() internal view {
-        if (_paused) revert EnforcedPause();
+        if (_hot & PAUSED_FLAG != 0) revert EnforcedPause();
     }
 
     /// @dev For functions that tell actors apart: the caller must act itself, not through the
@@ -146,14 +158,45 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
 
     /// @dev Adds `amount` to what the module holds for others.
     function _reserve(uint256 amount) internal {
-        uint256 total = uint256(_reserved) + amount;
-        if (total > type(uint128).max) revert Module_AmountTooLarge(total);
-        _reserved = uint128(total);
+        uint256 hot = _hot;
+        _hot = (hot & ~RESERVED_MASK) | _reservedPlus(hot, amount);
     }
 
     /// @dev Takes `amount` (at most the reserved total) from what the module holds for others.
     function _release(uint256 amount) internal {
-        _reserved = uint128(uint256(_reserved) - amount);
+        uint256 hot = _hot;
+        _hot = (hot & ~RESERVED_MASK) | ((hot & RESERVED_MASK) - amount);
+    }
+
+    /// @dev Counts a new record on counter `counter` (0, 1 or 2) and books its money, in one write
+    /// of the hot slot: `reserveAmount` comes in for it, `releaseAmount` (at most the reserved
+    /// total after the reservation) leaves. Returns the new record's id (from 1).
+    function _newRecord(
+        uint256 counter,
+        uint256 reserveAmount,
+        uint256 releaseAmount
+    ) internal returns (uint256 id) {
+        uint256 hot = _hot;
+        uint256 shift = COUNTERS_OFFSET + counter * COUNTER_BITS;
+        id = ((hot >> shift) & COUNTER_MASK) + 1;
+        if (id > COUNTER_MASK) revert Module_AmountTooLarge(id);
+        uint256 held = _reservedPlus(hot, reserveAmount) - releaseAmount;
+        _hot = (hot & ~(RESERVED_MASK | (COUNTER_MASK << shift))) | held | (id << shift);
+    }
+
+    /// @dev Adds one to counter `counter` (a module that counts open records).
+    function _addCount(uint256 counter) internal {
+        _hot += 1 << (COUNTERS_OFFSET + counter * COUNTER_BITS);
+    }
+
+    /// @dev Takes one (at most the counter) from counter `counter`.
+    function _dropCount(uint256 counter) internal {
+        _hot -= 1 << (COUNTERS_OFFSET + counter * COUNTER_BITS);
+    }
+
+    /// @dev The value of counter `counter`.
+    function _count(uint256 counter) internal view returns (uint256) {
+        return (_hot >> (COUNTERS_OFFSET + counter * COUNTER_BITS)) & COUNTER_MASK;
     }
 
     // ================================================================== internal: money in
@@ -166,10 +209,9 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
         _requireReceived(before, amount);
     }
 
-    /// @dev Takes a commitment of `amount` from the budget line (the ledger sends the tokens),
-    /// refuses tokens that arrive short and reserves them.
+    /// @dev Takes a commitment of `amount` from the budget line (the ledger sends the tokens) and
+    /// refuses tokens that arrive short. The caller reserved the amount (`_newRecord`).
     function _commit(bytes32 lineId, uint256 amount, bytes32 ref) internal {
-        _reserve(amount);
         uint256 before = _token.balanceOf(address(this));
         _ledger.commit(lineId, amount, ref);
         _requireReceived(before, amount);
@@ -233,6 +275,12 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
     function _emitOwedWithdrawn(address payee, address to, uint256 amount) internal virtual;
 
     // ================================================================== private
+
+    /// @dev The reserved total of `hot` plus `amount`, which must fit 128 bits.
+    function _reservedPlus(uint256 hot, uint256 amount) private pure returns (uint256 total) {
+        total = (hot & RESERVED_MASK) + amount;
+        if (total > RESERVED_MASK) revert Module_AmountTooLarge(total);
+    }
 
     function _requireReceived(uint256 before, uint256 amount) private view {
         uint256 balance = _token.balanceOf(address(this));

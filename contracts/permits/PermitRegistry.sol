@@ -66,6 +66,11 @@ contract PermitRegistry is PermitToken, LedgerModule {
     // ================================================================== constants
 
     uint256 private constant MAX_EXPIRY = type(uint40).max; // unix seconds
+    /// @dev The module's record counters (hot slot, {LedgerModule}): a submission and an issue
+    /// write no other global slot.
+    uint256 private constant TYPES = 0;
+    uint256 private constant APPLICATIONS = 1;
+    uint256 private constant PERMITS = 2;
     /// @dev Status sets (bit `1 << status`).
     bytes32 private constant PENDING = bytes32(uint256(1 << uint8(ApplicationStatus.Pending)));
     bytes32 private constant ACTIVE_OR_EXPIRED =
@@ -75,11 +80,6 @@ contract PermitRegistry is PermitToken, LedgerModule {
 
     // ================================================================== storage
 
-    /// @dev Packed into the module's hot slot with the fees held (see {LedgerModule}): a
-    /// submission and an issue write no other global slot.
-    uint40 private _typeCount;
-    uint40 private _applicationCount;
-    uint40 private _permitCount;
     mapping(uint256 typeId => PermitTypes.TypeRecord) private _types;
     mapping(uint256 typeId => mapping(uint64 checkRole => uint256 indexPlusOne)) private _checkIndex;
     mapping(uint256 applicationId => ApplicationRecord) private _applications;
@@ -104,7 +104,7 @@ contract PermitRegistry is PermitToken, LedgerModule {
         bool recheckOnRenewal
     ) external restricted returns (uint256 typeId) {
         // Checks and effects in PermitTypes.create (linked library: keeps the registry small)
-        typeId = ++_typeCount;
+        typeId = _newRecord(TYPES, 0, 0);
         PermitTypes.create(_types[typeId], _checkIndex[typeId], typeId, name, fee, validity, checkRoles, recheckOnRenewal);
     }
 
@@ -179,7 +179,7 @@ contract PermitRegistry is PermitToken, LedgerModule {
         uint256 indexPlusOne = _checkIndex[s.typeId][checkRole];
         if (indexPlusOne == 0) revert Permit_NotACheckOfType(s.typeId, checkRole);
         _requireCheckRole(checkRole);
-        address applicant = a.applicant;
+        (address applicant, uint256 fee) = (a.applicant, a.fee);
         if (msg.sender == applicant) revert Permit_ApplicantCannotCheck(applicationId, msg.sender);
         uint16 bit = uint16(1 << (indexPlusOne - 1));
         if (s.checksBitmap & bit != 0) revert Permit_CheckAlreadyRecorded(applicationId, checkRole);
@@ -190,7 +190,7 @@ contract PermitRegistry is PermitToken, LedgerModule {
             emit CheckRecorded(applicationId, checkRole, msg.sender, false, evidenceHash);
             emit ApplicationRejected(applicationId, checkRole);
             // Interactions
-            _refund(applicationId, applicant, a.fee);
+            _refund(applicationId, applicant, fee);
             return;
         }
         s.checksBitmap |= bit;
@@ -203,7 +203,7 @@ contract PermitRegistry is PermitToken, LedgerModule {
         // The last check passed: issue, or complete the renewal; the fee goes to the ledger.
         _requireNotPaused();
         emit CheckRecorded(applicationId, checkRole, msg.sender, true, evidenceHash);
-        _approve(applicationId, a, s, applicant);
+        _approve(applicationId, a, s, applicant, fee);
     }
 
     /// @inheritdoc IPermitRegistry
@@ -350,7 +350,7 @@ contract PermitRegistry is PermitToken, LedgerModule {
 
     /// @inheritdoc IPermitRegistry
     function counts() external view returns (uint256 permitTypes, uint256 applications, uint256 permits) {
-        return (_typeCount, _applicationCount, _permitCount);
+        return (_count(TYPES), _count(APPLICATIONS), _count(PERMITS));
     }
 
     /// @inheritdoc IERC721Metadata
@@ -401,11 +401,11 @@ contract PermitRegistry is PermitToken, LedgerModule {
         uint256 permitId;
         if (t.checkCount == 0) {
             ApplicationRecord storage a = _applications[applicationId];
-            permitId = _issue(applicationId, a, a.state, msg.sender);
+            permitId = _issue(applicationId, a, a.state, msg.sender, fee);
         }
         // Interactions
         _pullFee(fee);
-        if (permitId != 0) _deposit(fee, bytes32(permitId));
+        if (permitId != 0 && fee != 0) _ledger.deposit(fee, bytes32(permitId));
     }
 
     /// @dev Stores a pending application of the caller (for a renewal: `permitId` and no
@@ -416,9 +416,8 @@ contract PermitRegistry is PermitToken, LedgerModule {
         uint256 permitId,
         bytes32 documentHash
     ) private returns (uint256 applicationId) {
-        applicationId = ++_applicationCount;
         uint256 fee = t.fee;
-        _reserve(fee);
+        applicationId = _newRecord(APPLICATIONS, fee, 0);
         _applications[applicationId] = ApplicationRecord({
             applicant: msg.sender,
             fee: uint96(fee),
@@ -441,33 +440,37 @@ contract PermitRegistry is PermitToken, LedgerModule {
         uint256 applicationId,
         ApplicationRecord storage a,
         ApplicationState memory s,
-        address applicant
+        address applicant,
+        uint256 fee
     ) private {
-        // Effects
+        // Effects (the fee leaves the books here)
         uint256 permitId = s.permitId;
         if (permitId == 0) {
-            permitId = _issue(applicationId, a, s, applicant);
+            permitId = _issue(applicationId, a, s, applicant, fee);
         } else {
             PermitRecord storage p = _permitIn(permitId, ACTIVE_OR_EXPIRED);
             uint40 expiresAt = _extended(p.expiresAt, s.validity);
             p.expiresAt = expiresAt;
             delete _pendingRenewal[permitId];
+            _release(fee);
             _decide(a, s, ApplicationStatus.Approved);
             emit PermitRenewed(permitId, expiresAt);
         }
         // Interactions
-        _deposit(a.fee, bytes32(permitId));
+        if (fee != 0) _ledger.deposit(fee, bytes32(permitId));
     }
 
     /// @dev Issues the next permit for an approved application: permit record, token and the
-    /// application's state. The caller sends the fee to the ledger.
+    /// application's state; the fee leaves the books (one write with the permit count). The
+    /// caller sends the fee to the ledger.
     function _issue(
         uint256 applicationId,
         ApplicationRecord storage a,
         ApplicationState memory s,
-        address holder
+        address holder,
+        uint256 fee
     ) private returns (uint256 permitId) {
-        permitId = ++_permitCount;
+        permitId = _newRecord(PERMITS, 0, fee);
         uint40 expiresAt = _extended(block.timestamp, s.validity);
         _permits[permitId] = PermitRecord({
             holder: holder,
@@ -520,12 +523,29 @@ contract PermitRegistry is PermitToken, LedgerModule {
     /// asked: checks follow the registry's pause, which stops the issuing check and keeps
     /// rejections (refunds) open; asking would cost every check a second call into the
     /// AccessManager (about 3,000 gas).
+    /// The call is `IAccessManager.hasRole(checkRole, msg.sender)`, made in assembly with the
+    /// scratch space (the issuing check is the registry's hot path; the authority is trusted).
     function _requireCheckRole(uint64 checkRole) private view {
         address manager = authority();
         if (msg.sender == manager) revert Module_RelayedCall(manager);
-        (bool isMember, uint32 executionDelay) = IAccessManager(manager).hasRole(checkRole, msg.sender);
-        if (!isMember) revert Permit_MissingCheckRole(msg.sender, checkRole);
-        if (executionDelay != 0) revert Permit_CheckRoleDelayed(msg.sender, checkRole, executionDelay);
+        bytes4 hasRole = IAccessManager.hasRole.selector;
+        bool ok;
+        uint256 isMember;
+        uint256 executionDelay;
+        assembly ("memory-safe") {
+            let ptr := mload(0x40)
+            mstore(ptr, hasRole)
+            mstore(add(ptr, 0x04), checkRole)
+            mstore(add(ptr, 0x24), caller())
+            ok := staticcall(gas(), manager, ptr, 0x44, 0x00, 0x40)
+            ok := and(ok, gt(returndatasize(), 0x3f)) // (Yul evaluates arguments right to left)
+            isMember := mload(0x00)
+            executionDelay := mload(0x20)
+        }
+        if (!ok || isMember != 1) revert Permit_MissingCheckRole(msg.sender, checkRole);
+        if (executionDelay != 0) {
+            revert Permit_CheckRoleDelayed(msg.sender, checkRole, uint32(executionDelay));
+        }
     }
 
     /// @dev The single transition check of applications: every call on one needs it Pending.
@@ -540,7 +560,7 @@ contract PermitRegistry is PermitToken, LedgerModule {
     }
 
     function _existingType(uint256 typeId) private view returns (PermitTypes.TypeRecord storage t) {
-        if (typeId == 0 || typeId > _typeCount) revert Permit_UnknownType(typeId);
+        if (typeId == 0 || typeId > _count(TYPES)) revert Permit_UnknownType(typeId);
         return _types[typeId];
     }
 

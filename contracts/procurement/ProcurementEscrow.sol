@@ -40,12 +40,12 @@ contract ProcurementEscrow is IProcurementEscrow, LedgerModule {    using Lib fo
     /// @notice Largest maxPrice and bid bond: 2^112 - 1 base units (over 5 * 10^15 tokens of 18
     /// decimals), so that an agreement's books fit one slot.
     uint256 public constant MAX_AMOUNT = Lib.MAX_AMOUNT; // token base units
+    /// @dev The module's record counters (hot slot, {LedgerModule}).
+    uint256 private constant TENDERS = 0;
+    uint256 private constant AGREEMENTS = 1;
 
     // ================================================================== storage
 
-    /// @dev Packed into the module's hot slot (see {LedgerModule}).
-    uint40 private _tenderCount;
-    uint40 private _agreementCount;
     /// @dev Bonds held on all tenders (part of the reserved total), for `totalBondsHeld`.
     uint256 private _totalBonds;
 
@@ -90,7 +90,7 @@ contract ProcurementEscrow is IProcurementEscrow, LedgerModule {    using Lib fo
             quorum: quorum
         });
         // Checks and effects in ProcurementActions (linked library: keeps the escrow small)
-        tenderId = ++_tenderCount;
+        tenderId = _newRecord(TENDERS, maxPrice, 0);
         ProcurementActions.createTender(_tenders[tenderId], _specs[tenderId], tenderId, terms, milestones);
         // Interactions: the ledger sends `maxPrice`; a token that delivers less is refused
         _commit(lineId, maxPrice, Lib.ref(Lib.REF_TENDER, tenderId, 0));
@@ -221,7 +221,7 @@ contract ProcurementEscrow is IProcurementEscrow, LedgerModule {    using Lib fo
             emit TenderFailed(tenderId);
         } else {
             uint256 price = tender.bestPrice;
-            agreementId = ++_agreementCount;
+            agreementId = _newRecord(AGREEMENTS, 0, 0);
             ProcurementActions.openAgreement(
                 tender,
                 _agreements[agreementId],
@@ -374,12 +374,12 @@ contract ProcurementEscrow is IProcurementEscrow, LedgerModule {    using Lib fo
 
     /// @inheritdoc IProcurementEscrow
     function tenderCount() external view returns (uint256) {
-        return _tenderCount;
+        return _count(TENDERS);
     }
 
     /// @inheritdoc IProcurementEscrow
     function agreementCount() external view returns (uint256) {
-        return _agreementCount;
+        return _count(AGREEMENTS);
     }
 
     // ================================================================== internal

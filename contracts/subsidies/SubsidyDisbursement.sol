@@ -61,6 +61,10 @@ contract SubsidyDisbursement is ISubsidyDisbursement, LedgerModule {
     uint256 private constant MAX_BUDGET = type(uint128).max; // token base units
     /// @dev Largest `closesAt` the state word holds.
     uint64 private constant MAX_TIME = type(uint40).max; // unix seconds (year 36812)
+    /// @dev The module's record counters (hot slot, {LedgerModule}): creation and closure write
+    /// no other global slot.
+    uint256 private constant PROGRAMS = 0;
+    uint256 private constant OPEN_PROGRAMS = 1;
     /// @dev Status sets (bit `1 << status`).
     bytes32 private constant OPEN = bytes32(uint256(1 << uint8(ProgramStatus.Open)));
     bytes32 private constant NOT_CLOSED =
@@ -72,10 +76,6 @@ contract SubsidyDisbursement is ISubsidyDisbursement, LedgerModule {
 
     // ================================================================== storage
 
-    /// @dev Packed into the module's hot slot (see {LedgerModule}): creation and closure write no
-    /// other global slot.
-    uint40 private _programCount;
-    uint40 private _openPrograms;
     mapping(uint256 programId => ProgramRecord) private _programs;
     /// @dev Set once an index is claimed or blocked: the only bitmap a claim reads.
     mapping(uint256 programId => mapping(uint256 word => BitmapWord)) private _settled;
@@ -176,7 +176,7 @@ contract SubsidyDisbursement is ISubsidyDisbursement, LedgerModule {
         if (status != ProgramStatus.Ended) _requireManager(programId, state.closesAt());
         // Effects (the remaining field stays, so that paid = budget - remaining still holds)
         program.state = state.withClosed();
-        --_openPrograms;
+        _dropCount(OPEN_PROGRAMS);
         uint256 returned = state.remaining();
         emit ProgramClosed(programId, returned);
         // Interactions
@@ -316,12 +316,12 @@ contract SubsidyDisbursement is ISubsidyDisbursement, LedgerModule {
 
     /// @inheritdoc ISubsidyDisbursement
     function programCount() external view returns (uint256) {
-        return _programCount;
+        return _count(PROGRAMS);
     }
 
     /// @inheritdoc ISubsidyDisbursement
     function openProgramCount() external view returns (uint256) {
-        return _openPrograms;
+        return _count(OPEN_PROGRAMS);
     }
 
     // ================================================================== internal
@@ -348,8 +348,8 @@ contract SubsidyDisbursement is ISubsidyDisbursement, LedgerModule {
         if (budget > MAX_BUDGET) revert Subsidy_BudgetTooLarge(budget, MAX_BUDGET);
         if (opensAt >= closesAt || closesAt > MAX_TIME) revert Subsidy_InvalidWindow(opensAt, closesAt);
         if (closesAt <= block.timestamp) revert Subsidy_ClosesInPast(closesAt, block.timestamp);
-        programId = ++_programCount;
-        ++_openPrograms;
+        programId = _newRecord(PROGRAMS, budget, 0);
+        _addCount(OPEN_PROGRAMS);
         ProgramRecord storage program = _programs[programId];
         program.state = ProgramStateLibrary.pack(budget, opensAt, closesAt, kind);
         program.lineId = lineId;
