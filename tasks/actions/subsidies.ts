@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 
-import { Contract, ZeroHash } from "ethers";
+import { ZeroHash } from "ethers";
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
 
 import { UserError, parseAddress, parseAmount, parseBytes32, parseUint } from "../../scripts/lib/args.js";
@@ -494,27 +494,15 @@ export async function sweep(args: Base, hre: HardhatRuntimeEnvironment) {
   await runTask(async () => {
     const ctx = await openContext(hre, args.signer);
     const subsidies = await subsidiesOf(ctx);
-    const count = await subsidies.programCount();
-    const open: bigint[] = [];
-    let held = 0n;
-    for (let id = 1n; id <= count; id++) {
-      const p = await subsidies.getProgram(id);
-      if (p.closed) continue;
-      open.push(id);
-      held += p.budget - p.paid;
-    }
-    const token = new Contract(
-      await subsidies.token(),
-      ["function balanceOf(address) view returns (uint256)"],
-      ctx.ethers.provider,
-    );
-    const balance = (await token.balanceOf(await subsidies.getAddress())) as bigint;
-    if (balance <= held) {
+    // The contract keeps the open programmes' unpaid budgets as one total (`reserved`).
+    const surplus = await subsidies.surplus();
+    if (surplus === 0n) {
+      const balance = (await subsidies.reserved()) + (await subsidies.totalOwed());
       throw new UserError(
         `nothing to sweep: the contract holds ${ctx.format(balance)}, all of it owed to open programmes`,
       );
     }
-    await send(ctx, `Swept ${ctx.format(balance - held)} to the ledger`, subsidies, "sweepSurplus", [open]);
+    await send(ctx, `Swept ${ctx.format(surplus)} to the ledger`, subsidies, "sweepSurplus", []);
   });
 }
 

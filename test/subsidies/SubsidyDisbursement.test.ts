@@ -25,6 +25,9 @@ const { time, loadFixture } = networkHelpers;
 const ROSTER = 0n;
 const OUTCOME = 1n;
 const STATUS = { None: 0n, Scheduled: 1n, Open: 2n, Ended: 3n, Closed: 4n };
+/** Status bitmaps (bytes32) of Subsidy_UnexpectedProgramStatus: claims and outcomes need Open. */
+const OPEN = toBeHex(1n << STATUS.Open, 32);
+const NOT_CLOSED = toBeHex((1n << STATUS.Scheduled) | (1n << STATUS.Open) | (1n << STATUS.Ended), 32);
 const MAX_UINT128 = 2n ** 128n - 1n;
 const REASON = id("deceased before payment");
 const EVIDENCE = id("yield record 2027-07");
@@ -73,7 +76,7 @@ describe("SubsidyDisbursement", function () {
       const factory = await ethers.getContractFactory("SubsidyDisbursement");
       await expect(factory.deploy(await s.manager.getAddress(), ZeroAddress)).to.be.revertedWithCustomError(
         s.subsidies,
-        "Subsidy_ZeroAddress",
+        "Module_ZeroAddress",
       );
     });
   });
@@ -118,9 +121,20 @@ describe("SubsidyDisbursement", function () {
       expect(await s.subsidies.programStatus(2n)).to.equal(STATUS.Scheduled);
     });
 
-    it("works while the module is paused (no claim can be made until unpaused)", async function () {
+    // Finding 7 of issue #12: creating a programme commits money into the module, so a pause stops it.
+    it("is stopped by the module's pause (it commits money into the module), like an outcome programme", async function () {
       const s = await loadFixture(base);
       await s.subsidies.connect(s.guardian).pause();
+      const t = await now(ethers);
+      const pm = s.subsidies.connect(s.programManager);
+      await expect(pm.createRosterProgram(LINE, id("root"), 1n, t, t + DAY, META))
+        .to.be.revertedWithCustomError(s.subsidies, "EnforcedPause")
+        .withArgs();
+      await expect(pm.createOutcomeProgram(LINE, 1n, 1n, 0n, t, t + DAY, META))
+        .to.be.revertedWithCustomError(s.subsidies, "EnforcedPause")
+        .withArgs();
+      expect(await s.subsidies.programCount()).to.equal(0n);
+      await s.subsidies.connect(s.guardian).unpause();
       expect(await createRoster(s, smallRoster(), ethers)).to.equal(1n);
     });
 
@@ -330,8 +344,8 @@ describe("SubsidyDisbursement", function () {
       await s.subsidies.claim(programId, ...r.args(0));
       await time.setNextBlockTimestamp(p.closesAt);
       await expect(s.subsidies.claim(programId, ...r.args(1)))
-        .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
-        .withArgs(programId, STATUS.Ended, p.opensAt, p.closesAt);
+        .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnexpectedProgramStatus")
+        .withArgs(programId, STATUS.Ended, OPEN);
     });
 
     describe("reverts", function () {
@@ -358,16 +372,16 @@ describe("SubsidyDisbursement", function () {
         const programId = await createRoster(s, r, ethers, { opensIn: 100, closesIn: 200 });
         const p = await s.subsidies.getProgram(programId);
         await expect(s.subsidies.claim(programId, ...r.args(0)))
-          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
-          .withArgs(programId, STATUS.Scheduled, p.opensAt, p.closesAt);
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnexpectedProgramStatus")
+          .withArgs(programId, STATUS.Scheduled, OPEN);
         await time.increaseTo(p.closesAt);
         await expect(s.subsidies.claim(programId, ...r.args(0)))
-          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
-          .withArgs(programId, STATUS.Ended, p.opensAt, p.closesAt);
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnexpectedProgramStatus")
+          .withArgs(programId, STATUS.Ended, OPEN);
         await s.subsidies.closeProgram(programId);
         await expect(s.subsidies.claim(programId, ...r.args(0)))
-          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
-          .withArgs(programId, STATUS.Closed, p.opensAt, p.closesAt);
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnexpectedProgramStatus")
+          .withArgs(programId, STATUS.Closed, OPEN);
       });
 
       it("once a PROGRAM_MANAGER closed it early, inside its window (claim and batch)", async function () {
@@ -376,12 +390,12 @@ describe("SubsidyDisbursement", function () {
         const p = await s.subsidies.getProgram(programId);
         expect(await now(ethers)).to.be.below(Number(p.closesAt));
         await expect(s.subsidies.claim(programId, ...r.args(0)))
-          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
-          .withArgs(programId, STATUS.Closed, p.opensAt, p.closesAt);
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnexpectedProgramStatus")
+          .withArgs(programId, STATUS.Closed, OPEN);
         const entry = { index: 0, beneficiary: r.values[0].beneficiary, amount: r.values[0].amount, proof: r.proof(0) };
         await expect(s.subsidies.claimBatch(programId, [entry]))
-          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
-          .withArgs(programId, STATUS.Closed, p.opensAt, p.closesAt);
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnexpectedProgramStatus")
+          .withArgs(programId, STATUS.Closed, OPEN);
       });
 
       it("for a claimed index", async function () {
@@ -651,8 +665,8 @@ describe("SubsidyDisbursement", function () {
         const later = await createRoster(s, r, ethers, { opensIn: DAY, closesIn: 2 * DAY });
         const p = await s.subsidies.getProgram(later);
         await expect(s.subsidies.claimBatch(later, [entry(r, 0)]))
-          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
-          .withArgs(later, STATUS.Scheduled, p.opensAt, p.closesAt);
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnexpectedProgramStatus")
+          .withArgs(later, STATUS.Scheduled, OPEN);
         await s.subsidies.connect(s.guardian).pause();
         await expect(s.subsidies.claimBatch(programId, [entry(r, 0)])).to.be.revertedWithCustomError(
           s.subsidies,
@@ -776,8 +790,8 @@ describe("SubsidyDisbursement", function () {
           .withArgs(outcomeId, OUTCOME, ROSTER);
         await pm.closeProgram(programId);
         await expect(pm.blockClaim(programId, 0, REASON))
-          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_ProgramClosed")
-          .withArgs(programId);
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnexpectedProgramStatus")
+          .withArgs(programId, STATUS.Closed, NOT_CLOSED);
       });
     });
   });
@@ -848,8 +862,8 @@ describe("SubsidyDisbursement", function () {
       await expect(verifier.recordOutcome(programId, fresh(), 1n, EVIDENCE)).to.emit(s.subsidies, "OutcomeRecorded");
       await time.setNextBlockTimestamp(p.closesAt);
       await expect(verifier.recordOutcome(programId, fresh(), 1n, EVIDENCE))
-        .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
-        .withArgs(programId, STATUS.Ended, p.opensAt, p.closesAt);
+        .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnexpectedProgramStatus")
+        .withArgs(programId, STATUS.Ended, OPEN);
     });
 
     it("caps the first payout when the cap is below quantity x rate, and the budget binds below the cap", async function () {
@@ -932,8 +946,8 @@ describe("SubsidyDisbursement", function () {
         await s.subsidies.connect(s.programManager).closeProgram(programId);
         const p = await s.subsidies.getProgram(programId);
         await expect(s.subsidies.connect(s.verifier).recordOutcome(programId, fresh(), 1n, EVIDENCE))
-          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
-          .withArgs(programId, STATUS.Closed, p.opensAt, p.closesAt);
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnexpectedProgramStatus")
+          .withArgs(programId, STATUS.Closed, OPEN);
       });
 
       it("outside the window and while paused", async function () {
@@ -942,8 +956,8 @@ describe("SubsidyDisbursement", function () {
         const p = await s.subsidies.getProgram(programId);
         const verifier = s.subsidies.connect(s.verifier);
         await expect(verifier.recordOutcome(programId, fresh(), 1n, EVIDENCE))
-          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
-          .withArgs(programId, STATUS.Scheduled, p.opensAt, p.closesAt);
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnexpectedProgramStatus")
+          .withArgs(programId, STATUS.Scheduled, OPEN);
         await time.increaseTo(p.opensAt);
         await s.subsidies.connect(s.guardian).pause();
         await expect(verifier.recordOutcome(programId, fresh(), 1n, EVIDENCE)).to.be.revertedWithCustomError(
@@ -953,8 +967,8 @@ describe("SubsidyDisbursement", function () {
         await time.increaseTo(p.closesAt);
         await s.subsidies.connect(s.guardian).unpause();
         await expect(verifier.recordOutcome(programId, fresh(), 1n, EVIDENCE))
-          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotOpen")
-          .withArgs(programId, STATUS.Ended, p.opensAt, p.closesAt);
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnexpectedProgramStatus")
+          .withArgs(programId, STATUS.Ended, OPEN);
       });
     });
   });
@@ -1087,8 +1101,8 @@ describe("SubsidyDisbursement", function () {
         const pm = s.subsidies.connect(s.programManager);
         await pm.closeProgram(programId);
         await expect(pm.closeProgram(programId))
-          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_ProgramClosed")
-          .withArgs(programId);
+          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnexpectedProgramStatus")
+          .withArgs(programId, STATUS.Closed, NOT_CLOSED);
         await expect(pm.closeProgram(42n))
           .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnknownProgram")
           .withArgs(42n);
@@ -1114,50 +1128,42 @@ describe("SubsidyDisbursement", function () {
     it("sends tokens held beyond the open programmes' unpaid budgets to the ledger as unallocated cash", async function () {
       const { s, donation, held } = await loadFixture(withSurplus);
       expect(await s.subsidies.openProgramCount()).to.equal(2n);
+      expect(await s.subsidies.reserved()).to.equal(held);
+      expect(await s.subsidies.surplus()).to.equal(donation);
       const module = await s.subsidies.getAddress();
       const unallocated = await s.ledger.unallocated();
       const lineBefore = await s.ledger.getLine(LINE);
-      expect(await s.subsidies.connect(s.people[0]).sweepSurplus.staticCall([1n, 3n])).to.equal(donation);
-      const tx = s.subsidies.connect(s.people[0]).sweepSurplus([1n, 3n]);
+      expect(await s.subsidies.connect(s.people[0]).sweepSurplus.staticCall()).to.equal(donation);
+      const tx = s.subsidies.connect(s.people[0]).sweepSurplus();
       await expect(tx).to.emit(s.subsidies, "SurplusSwept").withArgs(s.people[0].address, donation);
       await expect(tx).to.emit(s.ledger, "Deposited").withArgs(module, donation, ZeroHash);
       await expect(tx).to.changeTokenBalances(ethers, s.token, [s.subsidies, s.ledger], [-donation, donation]);
       expect(await s.token.balanceOf(module)).to.equal(held);
       expect(await s.ledger.unallocated()).to.equal(unallocated + donation);
       expect(await s.ledger.getLine(LINE)).to.deep.equal(lineBefore);
-      await expect(s.subsidies.sweepSurplus([1n, 3n]))
+      await expect(s.subsidies.sweepSurplus())
         .to.be.revertedWithCustomError(s.subsidies, "Module_NoSurplus")
         .withArgs(held, held);
     });
 
-    it("needs exactly the open programmes, ascending", async function () {
-      const { s } = await loadFixture(withSurplus);
-      for (const ids of [[], [1n], [1n, 2n, 3n]]) {
-        await expect(s.subsidies.sweepSurplus(ids))
-          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_OpenProgramsMismatch")
-          .withArgs(ids.length, 2n);
-      }
-      for (const [ids, bad] of [
-        [[3n, 1n], 1n],
-        [[1n, 1n], 1n],
-        [[1n, 2n], 2n], // closed
-        [[1n, 9n], 9n], // unknown
-        [[0n, 1n], 0n],
-      ] as Array<[bigint[], bigint]>) {
-        await expect(s.subsidies.sweepSurplus(ids))
-          .to.be.revertedWithCustomError(s.subsidies, "Subsidy_NotAnOpenProgram")
-          .withArgs(bad);
-      }
+    it("keeps the reserved total in step with claims, outcomes and closures (no list of programmes)", async function () {
+      const { s, r, held } = await loadFixture(withSurplus);
+      await s.subsidies.claim(1n, ...r.args(1));
+      expect(await s.subsidies.reserved()).to.equal(held - r.values[1].amount);
+      await s.subsidies.connect(s.verifier).recordOutcome(3n, fresh(), 20n, EVIDENCE);
+      expect(await s.subsidies.reserved()).to.equal(held - r.values[1].amount - 20n);
+      await s.subsidies.connect(s.programManager).closeProgram(3n);
+      expect(await s.subsidies.reserved()).to.equal(r.total - r.values[0].amount - r.values[1].amount);
     });
 
     it("works with no open programme, and stops while paused", async function () {
       const s = await loadFixture(base);
       await s.token.mint(await s.subsidies.getAddress(), 5n);
       await s.subsidies.connect(s.guardian).pause();
-      await expect(s.subsidies.sweepSurplus([])).to.be.revertedWithCustomError(s.subsidies, "EnforcedPause");
+      await expect(s.subsidies.sweepSurplus()).to.be.revertedWithCustomError(s.subsidies, "EnforcedPause");
       await s.subsidies.connect(s.guardian).unpause();
-      await expect(s.subsidies.sweepSurplus([])).to.emit(s.subsidies, "SurplusSwept").withArgs(s.admin.address, 5n);
-      await expect(s.subsidies.sweepSurplus([]))
+      await expect(s.subsidies.sweepSurplus()).to.emit(s.subsidies, "SurplusSwept").withArgs(s.admin.address, 5n);
+      await expect(s.subsidies.sweepSurplus())
         .to.be.revertedWithCustomError(s.subsidies, "Module_NoSurplus")
         .withArgs(0n, 0n);
     });
@@ -1190,12 +1196,17 @@ describe("SubsidyDisbursement", function () {
       }
     });
 
-    it("keeps the pause flag in slot 0 next to the authority (a claim reads one slot for both)", async function () {
+    it("keeps the pause flag, the reserved total and the counters in one slot (a claim writes one slot for all)", async function () {
       const s = await loadFixture(base);
+      const r = smallRoster();
+      await createRoster(s, r, ethers);
       await s.subsidies.connect(s.guardian).pause();
-      const slot0 = BigInt(await ethers.provider.getStorage(await s.subsidies.getAddress(), 0));
-      expect(slot0 & (2n ** 160n - 1n)).to.equal(BigInt(await s.manager.getAddress()));
-      expect((slot0 >> 168n) & 0xffn).to.equal(1n); // after _authority (20 bytes) and _consumingSchedule (1 byte)
+      // LedgerModule's hot slot: slot 3 after the authority, the owed balances and their total
+      const hot = BigInt(await ethers.provider.getStorage(await s.subsidies.getAddress(), 3));
+      expect(hot & (2n ** 128n - 1n), "reserved").to.equal(r.total);
+      expect((hot >> 128n) & 0xffn, "paused").to.equal(1n);
+      expect((hot >> 136n) & (2n ** 40n - 1n), "programmes").to.equal(1n);
+      expect((hot >> 176n) & (2n ** 40n - 1n), "open programmes").to.equal(1n);
     });
   });
 
