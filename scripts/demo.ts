@@ -151,7 +151,7 @@ say(
     "the fee goes to the ledger.",
 );
 say(
-  `A verifier asks isValid(1): ${await permits.isValid(1n)}; permitOfDocument finds #${await permits.permitOfDocument(documentHash)}; ` +
+  `A verifier asks isValid(1): ${await permits.isValid(1n)}; permitOfDocument finds #${await permits.permitOfDocument(restaurateur.address, documentHash)}; ` +
     `the permit is locked to its holder (ERC-5192 locked: ${await permits.locked(1n)}).`,
 );
 const metadata = JSON.parse(

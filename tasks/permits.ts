@@ -75,6 +75,7 @@ export const permitTasks = [
   task(["permits", "verify"], "Is a permit valid? By id or by its document")
     .addOption(optional("permit", "Permit id", ""))
     .addOption(optional("document", "Or the document: a file, a 0x hash, or a text", ""))
+    .addOption(optional("holder", "With --document: the holder (found from the events when omitted)", ""))
     .addOption(SIGNER)
     .setAction(action("verify"))
     .build(),

@@ -119,12 +119,12 @@ export function explainStatusError(revert: DecodedRevert): string | undefined {
       return `agreement ${a[0]} is ${nameOf(AGREEMENT_STATUS, a[1])}; this needs ${allowedNames(n(2), AGREEMENT_STATUS)}`;
     case "Procurement_UnexpectedMilestoneStatus":
       return `milestone ${a[1]} of agreement ${a[0]} is ${nameOf(MILESTONE_STATUS, a[2])}; this needs ${allowedNames(n(3), MILESTONE_STATUS)}`;
-    case "Permit_ApplicationNotPending":
+    case "Permit_UnexpectedApplicationStatus":
       return `application ${a[0]} is ${nameOf(APPLICATION_STATUS, a[1])}, no longer Pending`;
     case "Permit_InvalidPermitStatus":
       return `permit ${a[0]} is ${nameOf(PERMIT_STATUS, a[1])}; this needs ${allowedNames(n(2), PERMIT_STATUS)}`;
-    case "Subsidy_NotOpen":
-      return `programme ${a[0]} is ${nameOf(PROGRAM_STATUS, a[1])}, not Open`;
+    case "Subsidy_UnexpectedProgramStatus":
+      return `programme ${a[0]} is ${nameOf(PROGRAM_STATUS, a[1])}; this needs ${allowedNames(n(2), PROGRAM_STATUS)}`;
     case "EnforcedPause":
       return "the contract is paused by a GUARDIAN (npx hardhat guardian unpause)";
     case "AccessManagerUnauthorizedAccount": {

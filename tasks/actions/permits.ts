@@ -1,4 +1,5 @@
 import type { HardhatRuntimeEnvironment } from "hardhat/types/hre";
+import { ZeroAddress } from "ethers";
 
 import { UserError, parseAddress, parseAmount, parseBool, parseUint, requireText } from "../../scripts/lib/args.js";
 import { parseDocument } from "../../scripts/lib/hashes.js";
@@ -158,7 +159,8 @@ export async function apply(args: Base & { type: string; document: string }, hre
     const registry = await registryOf(ctx);
     const type = await requireType(registry, typeId);
     if (!type.active) throw new UserError(`--type: permit type ${typeId} ("${type.name}") is not active`);
-    const holder = await registry.applicationOfDocument(documentHash);
+    // a document is bound to its applicant (issue #12): only the signer's own use of it blocks
+    const holder = await registry.applicationOfDocument(ctx.signer.address, documentHash);
     if (holder !== 0n) {
       throw new UserError(
         `--document: ${documentHash} already backs application ${holder} (see npx hardhat permits show --application ${holder})`,
@@ -296,7 +298,32 @@ export async function claimRefund(args: Base & { to: string }, hre: HardhatRunti
 
 // ------------------------------------------------------------------ views
 
-export async function verify(args: Base & { permit: string; document: string }, hre: HardhatRuntimeEnvironment) {
+/**
+ * The applicant whose application or permit holds `documentHash` (documents are bound to their
+ * applicant): found from the `ApplicationSubmitted` events; refuses when several applicants used
+ * the same hash (the caller then names the holder). The zero address when nobody holds it.
+ */
+async function applicantOf(
+  ctx: TaskContext,
+  registry: Awaited<ReturnType<typeof registryOf>>,
+  documentHash: string,
+): Promise<string> {
+  const events = await registry.queryFilter(registry.filters.ApplicationSubmitted(), ctx.deployment.firstBlock ?? 0);
+  const holders: string[] = [];
+  for (const e of events) {
+    if (e.args.documentHash !== documentHash || holders.includes(e.args.applicant)) continue;
+    if ((await registry.applicationOfDocument(e.args.applicant, documentHash)) !== 0n) holders.push(e.args.applicant);
+  }
+  if (holders.length > 1) {
+    throw new UserError(`document ${documentHash} is held by ${holders.join(", ")}: give --holder <address>`);
+  }
+  return holders[0] ?? ZeroAddress;
+}
+
+export async function verify(
+  args: Base & { permit: string; document: string; holder: string },
+  hre: HardhatRuntimeEnvironment,
+) {
   await runTask(async () => {
     const byId = args.permit.trim() !== "";
     if (byId === (args.document.trim() !== ""))
@@ -307,9 +334,11 @@ export async function verify(args: Base & { permit: string; document: string }, 
     let id: bigint;
     if (documentHash === undefined) id = parseUint(args.permit, "permit", { min: 1n });
     else {
-      id = await registry.permitOfDocument(documentHash);
+      const holder =
+        args.holder.trim() === "" ? await applicantOf(ctx, registry, documentHash) : parseAddress(args.holder, "holder");
+      id = await registry.permitOfDocument(holder, documentHash);
       if (id === 0n) {
-        const pending = await registry.applicationOfDocument(documentHash);
+        const pending = await registry.applicationOfDocument(holder, documentHash);
         throw new UserError(
           pending === 0n
             ? `no permit was issued for document ${documentHash}`

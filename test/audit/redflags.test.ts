@@ -6,6 +6,7 @@ import {
   DEFAULT_REALLOCATION_WINDOW,
   RULES,
   approverAlsoBidder,
+  documentOfTwoApplicants,
   isOfficialRole,
   payoutToOfficial,
   programmeClosedMostlyUnclaimed,
@@ -169,6 +170,32 @@ describe("Audit: red flags", function () {
       ];
       expect(singleBidderTender({ tenders })).to.deep.equal([
         { rule: RULES.singleBidder, record: "tender 1", detail: "awarded with a single bidder", block: 5, tx: "0x05" },
+      ]);
+    });
+  });
+
+  describe("one document, two applicants", function () {
+    it("flags each later applicant of a document hash, never a single applicant's resubmissions", function () {
+      const deed = encodeBytes32String("deed");
+      const other = encodeBytes32String("other");
+      const uses = new Map([
+        [
+          deed,
+          [
+            { applicant: A, applicationId: 1n, block: 3, tx: "0x03" },
+            { applicant: B, applicationId: 2n, block: 4, tx: "0x04" },
+          ],
+        ],
+        [other, [{ applicant: C, applicationId: 3n, block: 5, tx: "0x05" }]],
+      ]);
+      expect(documentOfTwoApplicants({ uses })).to.deep.equal([
+        {
+          rule: RULES.documentOfTwoApplicants,
+          record: `document ${deed}`,
+          detail: `submitted by ${B} (application 2) after ${A} (application 1)`,
+          block: 4,
+          tx: "0x04",
+        },
       ]);
     });
   });

@@ -125,7 +125,7 @@ describe("permits tasks", function () {
       await fails(
         "renew",
         { permit: "1", signer: APPLICANT },
-        /Permit_InvalidPermitStatus\(1, 2, 18\): permit 1 is Suspended; this needs Active or Expired/,
+        /Permit_InvalidPermitStatus\(1, 2, 0x0{62}12\): permit 1 is Suspended; this needs Active or Expired/,
       );
       expect(await permits("reinstate", { permit: "1", signer: OFFICER })).to.match(/Permit 1 is now Active/);
       const before = (await h.permits.getPermit(1n)).expiresAt;

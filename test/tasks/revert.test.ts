@@ -82,14 +82,14 @@ describe("revert decoding", function () {
     expect(explain("ProcurementEscrow", "Procurement_UnexpectedAgreementStatus", [1n, 3n, bits(1)])).to.equal(
       "agreement 1 is Terminated; this needs Active",
     );
-    expect(explain("PermitRegistry", "Permit_InvalidPermitStatus", [5n, 3n, 18n])).to.equal(
+    expect(explain("PermitRegistry", "Permit_InvalidPermitStatus", [5n, 3n, bits(1, 4)])).to.equal(
       "permit 5 is Revoked; this needs Active or Expired",
     );
-    expect(explain("PermitRegistry", "Permit_ApplicationNotPending", [2n, 3n])).to.equal(
+    expect(explain("PermitRegistry", "Permit_UnexpectedApplicationStatus", [2n, 3n, bits(1)])).to.equal(
       "application 2 is Rejected, no longer Pending",
     );
-    expect(explain("SubsidyDisbursement", "Subsidy_NotOpen", [1n, 1n, 10n, 20n])).to.equal(
-      "programme 1 is Scheduled, not Open",
+    expect(explain("SubsidyDisbursement", "Subsidy_UnexpectedProgramStatus", [1n, 1n, bits(2)])).to.equal(
+      "programme 1 is Scheduled; this needs Open",
     );
     expect(explain("BudgetLedger", "EnforcedPause", [])).to.match(/paused by a GUARDIAN/);
   });

@@ -26,6 +26,7 @@ import { fetchLogs, newFetchStats, progressReporter, type FetchOptions, type Log
 import { formatAmount } from "./format.js";
 import {
   approverAlsoBidder,
+  documentOfTwoApplicants,
   payoutToOfficial,
   programmeClosedMostlyUnclaimed,
   reallocationBeforeOverspend,
@@ -312,6 +313,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
   await fillTimestamps(reader, [...ledger.reallocations, ...ledger.overspends]);
   const procurement = moduleBooks.find((m): m is ProcurementBook => m instanceof ProcurementBook);
   const subsidies = moduleBooks.find((m): m is SubsidiesBook => m instanceof SubsidiesBook);
+  const permits = moduleBooks.find((m): m is PermitsBook => m instanceof PermitsBook);
   const redFlags: RedFlag[] = [
     ...payoutToOfficial({ roleChanges: roles.changes, payouts: ledger.payouts, format }),
     ...reallocationBeforeOverspend({
@@ -336,6 +338,7 @@ export async function runAudit(options: AuditOptions): Promise<AuditReport> {
       }),
     );
   }
+  if (permits !== undefined) redFlags.push(...documentOfTwoApplicants({ uses: permits.documentUses }));
   if (subsidies !== undefined) {
     redFlags.push(...programmeClosedMostlyUnclaimed({ programmes: [...subsidies.programmes.values()], format }));
   }

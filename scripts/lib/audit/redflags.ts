@@ -13,6 +13,7 @@ export const RULES = {
   reallocationBeforeOverspend: "reallocation-before-overspend",
   programmeMostlyUnclaimed: "programme-closed-mostly-unclaimed",
   singleBidder: "single-bidder-tender",
+  documentOfTwoApplicants: "document-of-two-applicants",
 } as const;
 
 type Format = (amount: bigint) => string;
@@ -251,4 +252,40 @@ export function singleBidderTender(input: { tenders: readonly TenderFact[] }): R
       block: t.block,
       tx: t.tx,
     }));
+}
+
+// ------------------------------------------------------------------ one document, two applicants
+
+export interface DocumentUseFact {
+  applicant: string;
+  applicationId: bigint;
+  block: number;
+  tx: string;
+}
+
+/**
+ * One document hash submitted by two or more applicants. Documents are bound to their applicant,
+ * so a copy gains nothing on chain, but a hash copied from someone else's pending transaction (or
+ * two people filing the same deed) is worth an auditor's look. Flagged at the second applicant.
+ */
+export function documentOfTwoApplicants(input: {
+  uses: ReadonlyMap<string, readonly DocumentUseFact[]>;
+}): RedFlag[] {
+  const out: RedFlag[] = [];
+  for (const [documentHash, uses] of input.uses) {
+    if (uses.length < 2) continue;
+    const [first, ...later] = uses;
+    for (const use of later) {
+      out.push({
+        rule: RULES.documentOfTwoApplicants,
+        record: `document ${documentHash}`,
+        detail:
+          `submitted by ${use.applicant} (application ${use.applicationId}) after ${first.applicant} ` +
+          `(application ${first.applicationId})`,
+        block: use.block,
+        tx: use.tx,
+      });
+    }
+  }
+  return out;
 }

@@ -88,8 +88,13 @@ export class PermitsBook implements ModuleBook {
   private readonly trail: TokenTrail;
   /** The pending renewal application of a permit (at most one at a time). */
   private readonly pendingRenewal = new Map<bigint, Application>();
-  /** Document hash -> the application holding it (pending or approved), 0n once freed. */
+  /**
+   * `applicant:documentHash` -> the application holding it (pending or approved), 0n once freed:
+   * a document is bound to its applicant.
+   */
   private readonly documents = new Map<string, bigint>();
+  /** Document hash -> every applicant that submitted it, with the first submission of each. */
+  readonly documentUses = new Map<string, Array<{ applicant: string; applicationId: bigint; block: number; tx: string }>>();
   /** ERC-721 mints seen, by permit id: the holder and the transaction. */
   private readonly mints = new Map<bigint, { holder: string; tx: string }>();
   private readonly lockedIds = new Set<bigint>();
@@ -157,10 +162,15 @@ export class PermitsBook implements ModuleBook {
           if (permit !== undefined && permit.holder !== app.applicant)
             this.anomaly(`application ${id}`, "renewal applicant", permit.holder, app.applicant, e);
         } else {
-          const holding = this.documents.get(app.documentHash);
+          const key = `${app.applicant}:${app.documentHash}`;
+          const holding = this.documents.get(key);
           if (holding !== undefined && holding !== 0n)
             this.anomaly(`application ${id}`, "documentHash", "not held by another application", `${holding}`, e);
-          this.documents.set(app.documentHash, id);
+          this.documents.set(key, id);
+          const uses = this.documentUses.get(app.documentHash) ?? [];
+          if (!uses.some((u) => u.applicant === app.applicant))
+            uses.push({ applicant: app.applicant, applicationId: id, block: e.block, tx: e.tx });
+          this.documentUses.set(app.documentHash, uses);
         }
         return;
       }
@@ -191,7 +201,8 @@ export class PermitsBook implements ModuleBook {
         app.status = e.name === "ApplicationRejected" ? APPLICATION_STATUS.Rejected : APPLICATION_STATUS.Withdrawn;
         app.decided = { block: e.block, timestamp: e.timestamp };
         if (app.renewal && this.pendingRenewal.get(app.permitId) === app) this.pendingRenewal.delete(app.permitId);
-        if (!app.renewal && this.documents.get(app.documentHash) === app.id) this.documents.set(app.documentHash, 0n);
+        const key = `${app.applicant}:${app.documentHash}`;
+        if (!app.renewal && this.documents.get(key) === app.id) this.documents.set(key, 0n);
         this.refunded.add(app.applicant);
         this.trail.pay(e, app.applicant, app.fee, `${e.name} ${app.id} (refund)`);
         return;
@@ -448,11 +459,12 @@ export class PermitsBook implements ModuleBook {
       await scalar(record, "locked", [permit.id], this.lockedIds.has(permit.id));
       await scalar(record, "pendingRenewalOf", [permit.id], this.pendingRenewal.get(permit.id)?.id ?? 0n);
     });
-    await mapLimit([...this.documents], reader.concurrency, async ([hash, appId]) => {
+    await mapLimit([...this.documents], reader.concurrency, async ([key, appId]) => {
+      const [applicant, hash] = key.split(":");
       const app = this.applications.get(appId);
       const permitId = app?.status === APPLICATION_STATUS.Approved ? app.permitId : 0n;
-      await scalar(`document ${hash}`, "applicationOfDocument", [hash], appId);
-      await scalar(`document ${hash}`, "permitOfDocument", [hash], permitId);
+      await scalar(`document ${hash} of ${applicant}`, "applicationOfDocument", [applicant, hash], appId);
+      await scalar(`document ${hash} of ${applicant}`, "permitOfDocument", [applicant, hash], permitId);
     });
     await mapLimit([...this.refunded], reader.concurrency, (applicant) =>
       scalar(`applicant ${applicant}`, "refundOwed", [applicant], this.owed.get(applicant) ?? 0n),
