@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 pragma solidity ^0.8.28;
 
+import {Roles} from "../../contracts/access/Roles.sol";
 import {IBudgetLedger} from "../../contracts/interfaces/IBudgetLedger.sol";
 import {LedgerClientMock} from "../../contracts/test/LedgerClientMock.sol";
 import {SuiteBase} from "../helpers/SuiteBase.sol";
@@ -19,9 +20,16 @@ contract BudgetLedgerInvariantTest is SuiteBase {
             modules[i] = new LedgerClientMock(ledger);
             _grantClient(address(modules[i]));
         }
-        handler = new LedgerHandler(ledger, stable, admin, budgetOfficer, guardian, modules);
+        handler = new LedgerHandler(ledger, stable, admin, budgetOfficer, guardian, modules, manager);
+        // the deployment's delays: adminDelay as the grant delay of the money roles, in force
+        // once the AccessManager's minSetback has passed
+        vm.startPrank(admin);
+        manager.setGrantDelay(Roles.BUDGET_OFFICER, handler.ADMIN_DELAY());
+        manager.setGrantDelay(Roles.LEDGER_CLIENT, handler.ADMIN_DELAY());
+        vm.stopPrank();
+        vm.warp(block.timestamp + manager.minSetback());
 
-        bytes4[] memory selectors = new bytes4[](19);
+        bytes4[] memory selectors = new bytes4[](25);
         selectors[0] = handler.deposit.selector;
         selectors[1] = handler.transferDirect.selector;
         selectors[2] = handler.createLine.selector;
@@ -41,6 +49,12 @@ contract BudgetLedgerInvariantTest is SuiteBase {
         selectors[16] = handler.spend.selector;
         selectors[17] = handler.returnFunds.selector;
         selectors[18] = handler.tryOverspend.selector;
+        selectors[19] = handler.grantIntruder.selector;
+        selectors[20] = handler.revokeIntruder.selector;
+        selectors[21] = handler.intruderPays.selector;
+        selectors[22] = handler.intruderPays.selector; // twice: the attempts are what is under test
+        selectors[23] = handler.revokeClient.selector;
+        selectors[24] = handler.regrantClient.selector;
         targetSelector(FuzzSelector({addr: address(handler), selectors: selectors}));
         targetContract(address(handler));
     }
@@ -108,7 +122,7 @@ contract BudgetLedgerInvariantTest is SuiteBase {
         );
         uint256 paid;
         for (uint256 p = 0; p < handler.payeeCount(); ++p) paid += stable.balanceOf(handler.payeeAt(p));
-        assertEq(paid, ghost.paidOut, "payees received the payouts");
+        assertEq(paid, ghost.paidOut - ghost.intruderPaid, "payees received the payouts");
         assertEq(stable.balanceOf(handler.treasury()), ghost.withdrawn, "withdrawals");
         for (uint256 i = 0; i < handler.lineCount(); ++i) {
             bytes32 lineId = handler.lineAt(i);
@@ -119,5 +133,33 @@ contract BudgetLedgerInvariantTest is SuiteBase {
             assertEq(line.fiscalYear, handler.ghostYear(lineId), "fiscal year");
         }
         assertEq(ledger.lineCount(), handler.lineCount(), "every line listed");
+    }
+
+    /// 6. Only delayed roles move money: no payment was ever made through a BUDGET_OFFICER grant
+    /// younger than adminDelay (the grant delay), whatever the admin granted or revoked, with or
+    /// without an execution delay.
+    function invariant_onlyDelayedRolesMoveMoney() public view {
+        assertEq(handler.intruderPaymentsTooEarly(), 0, "a payment before the grant took effect");
+        if (handler.intruderPayments() != 0) {
+            assertGe(handler.shortestGrantToPayment(), handler.ADMIN_DELAY(), "paid sooner than adminDelay");
+        }
+        assertEq(manager.getRoleGrantDelay(Roles.BUDGET_OFFICER), handler.ADMIN_DELAY(), "the delay holds");
+        assertEq(manager.getRoleGrantDelay(Roles.LEDGER_CLIENT), handler.ADMIN_DELAY(), "the delay holds");
+    }
+
+    /// 7. Revocation never strands funds: a module whose LEDGER_CLIENT was revoked keeps paying
+    /// out and returning its own commitment (every such call of the handler succeeded), so what it
+    /// holds by the ghost books is exactly what it holds on the ledger and in tokens.
+    function invariant_revocationNeverStrandsFunds() public view {
+        for (uint256 m = 0; m < handler.moduleCount(); ++m) {
+            address module = handler.moduleAt(m);
+            uint256 held;
+            for (uint256 i = 0; i < handler.lineCount(); ++i) {
+                bytes32 lineId = handler.lineAt(i);
+                assertEq(ledger.committedBy(lineId, module), handler.ghostHeld(lineId, module), "held");
+                held += handler.ghostHeld(lineId, module);
+            }
+            assertEq(stable.balanceOf(module), held, "a module's tokens are its commitments, revoked or not");
+        }
     }
 }

@@ -2,10 +2,13 @@
 pragma solidity ^0.8.28;
 
 import {Test} from "forge-std/Test.sol";
+import {AccessManager} from "@openzeppelin/contracts/access/manager/AccessManager.sol";
 import {IAccessManaged} from "@openzeppelin/contracts/access/manager/IAccessManaged.sol";
+import {IAccessManager} from "@openzeppelin/contracts/access/manager/IAccessManager.sol";
 import {Pausable} from "@openzeppelin/contracts/utils/Pausable.sol";
 
 import {IBudgetLedger} from "../../../contracts/interfaces/IBudgetLedger.sol";
+import {Roles} from "../../../contracts/access/Roles.sol";
 import {BudgetLedger} from "../../../contracts/ledger/BudgetLedger.sol";
 import {LedgerClientMock} from "../../../contracts/test/LedgerClientMock.sol";
 import {TestStablecoin} from "../../../contracts/token/TestStablecoin.sol";
@@ -14,10 +17,18 @@ import {TestStablecoin} from "../../../contracts/token/TestStablecoin.sol";
 /// the admin, the guardian, citizens and several modules would, over several fiscal years with
 /// lines closed at year end; keeps ghost books of every movement for the invariants.
 /// Every call it makes must succeed, or is a deliberate refusal whose error it asserts.
+/// Roles move too: the admin grants BUDGET_OFFICER to intruders (with and without an execution
+/// delay; the grant delay `ADMIN_DELAY` is in force) and revokes it, and revokes and re-grants the
+/// modules' LEDGER_CLIENT mid-lifecycle. The ghosts record when each grant takes effect, every
+/// payment an intruder made and whether a revoked module ever failed to pay out or return.
 contract LedgerHandler is Test {
     uint256 internal constant MAX_LINES = 12;
     uint256 internal constant MAX_AMOUNT = 2 ** 127; // per operation, in token units (sums pass 2^128)
     uint256 internal constant YEAR = 365 days;
+    /// @notice The deployment's adminDelay, in force as the grant delay of BUDGET_OFFICER and
+    /// LEDGER_CLIENT (the test's setUp waits out the AccessManager's minSetback).
+    uint32 public constant ADMIN_DELAY = 2 days;
+    uint32 internal constant EXECUTION_DELAY = 1 hours;
 
     BudgetLedger public immutable ledger;
     TestStablecoin public immutable token;
@@ -41,6 +52,7 @@ contract LedgerHandler is Test {
         uint256 withdrawn; // withdrawUnallocated, to the treasury
         uint256 paidOut; // to payees, by pay and by the modules
         uint256 unallocated; // as the flows leave it
+        uint256 intruderPaid; // paid by intruders to themselves (also in paidOut)
     }
 
     Totals internal _totals;
@@ -58,14 +70,30 @@ contract LedgerHandler is Test {
     // how often each path ran (to see that the sequences reach them)
     mapping(bytes4 selector => uint256) public calls;
 
+    // roles: intruders granted BUDGET_OFFICER by the admin, and the modules' LEDGER_CLIENT
+    AccessManager public immutable manager;
+    address[2] internal _intruders = [makeAddr("intruder-1"), makeAddr("intruder-2")];
+    mapping(address account => uint256 effectiveAt) public ghostGrantedAt; // 0: not granted
+    /// @notice Payments by an intruder: how many, and how many came before its grant took effect.
+    uint256 public intruderPayments;
+    uint256 public intruderPaymentsTooEarly;
+    /// @notice The earliest an intruder paid, counted from its grant (type(uint256).max: never).
+    uint256 public shortestGrantToPayment = type(uint256).max;
+    mapping(address module => bool) public clientRevoked;
+    mapping(address module => uint256 effectiveAt) public clientRegrantedAt;
+    /// @notice Calls by a revoked module that spent or returned its own commitment (all succeed).
+    uint256 public revokedModuleFlows;
+
     constructor(
         BudgetLedger ledger_,
         TestStablecoin token_,
         address admin_,
         address officer_,
         address guardian_,
-        LedgerClientMock[] memory modules_
+        LedgerClientMock[] memory modules_,
+        AccessManager manager_
     ) {
+        manager = manager_;
         ledger = ledger_;
         token = token_;
         admin = admin_;
@@ -251,11 +279,17 @@ contract LedgerHandler is Test {
         else if (which == 3) data = abi.encodeCall(ledger.pay, (lineId, stranger, 1, "x"));
         else if (which == 4) data = abi.encodeCall(ledger.withdrawUnallocated, (stranger, 1, "x"));
         else data = abi.encodeCall(ledger.createLine, (keccak256("intruder"), fiscalYear, 0, "x"));
+        bytes memory expected = abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, stranger);
+        if (which == 1 || which == 2) {
+            // no role: the stranger's own commitment (none) is the limit
+            expected = abi.encodeWithSelector(IBudgetLedger.Ledger_InsufficientCommitment.selector, lineId, stranger, 0, 1);
+            if (which == 1 && ledger.paused()) expected = abi.encodeWithSelector(Pausable.EnforcedPause.selector);
+        }
         vm.prank(stranger);
         // solhint-disable-next-line avoid-low-level-calls
         (bool ok, bytes memory err) = address(ledger).call(data);
         assertFalse(ok);
-        assertEq(err, abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, stranger));
+        assertEq(err, expected);
         calls[this.tryUnauthorized.selector]++;
     }
 
@@ -281,6 +315,16 @@ contract LedgerHandler is Test {
         if (!found || _ghostAvailable(lineId) == 0) return;
         LedgerClientMock module = _module(moduleSeed);
         amount = bound(amount, 1, _ghostAvailable(lineId));
+        if (!_isClient(address(module))) {
+            // revoked (or re-granted and still waiting out the grant delay): no new commitment
+            try module.commit(lineId, amount, "tender") {
+                fail();
+            } catch (bytes memory err) {
+                assertEq(err, abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, address(module)));
+            }
+            calls[bytes4(keccak256("commit refused"))]++;
+            return;
+        }
         if (ledger.paused()) {
             try module.commit(lineId, amount, "tender") {
                 fail();
@@ -312,6 +356,7 @@ contract LedgerHandler is Test {
         ghostSpent[lineId][address(module)] += amount;
         _totals.paidOut += amount;
         module.payOut(lineId, payee, amount, "claim");
+        if (clientRevoked[address(module)]) revokedModuleFlows++;
         calls[this.spend.selector]++;
     }
 
@@ -327,6 +372,7 @@ contract LedgerHandler is Test {
             _totals.unallocated += amount;
         }
         module.returnFunds(lineId, amount, "unspent");
+        if (clientRevoked[address(module)]) revokedModuleFlows++;
         calls[this.returnFunds.selector]++;
     }
 
@@ -359,6 +405,96 @@ contract LedgerHandler is Test {
             }
         }
         calls[this.tryOverspend.selector]++;
+    }
+
+    // ================================================================== roles
+
+    /// @notice The admin grants BUDGET_OFFICER to an intruder (a compromised admin, or a new
+    /// officer), with or without an execution delay: the grant takes ADMIN_DELAY to take effect.
+    function grantIntruder(uint256 seed, bool withExecutionDelay) external {
+        address intruder = _intruders[seed % 2];
+        uint32 delay = withExecutionDelay ? EXECUTION_DELAY : 0;
+        vm.prank(admin);
+        manager.grantRole(Roles.BUDGET_OFFICER, intruder, delay);
+        // a first grant waits out the grant delay; a later one only changes the execution delay
+        if (ghostGrantedAt[intruder] == 0) ghostGrantedAt[intruder] = block.timestamp + ADMIN_DELAY;
+        (uint48 since, , , ) = manager.getAccess(Roles.BUDGET_OFFICER, intruder);
+        assertEq(since, ghostGrantedAt[intruder], "the grant takes effect after ADMIN_DELAY");
+        calls[this.grantIntruder.selector]++;
+    }
+
+    function revokeIntruder(uint256 seed) external {
+        address intruder = _intruders[seed % 2];
+        if (ghostGrantedAt[intruder] == 0) return;
+        vm.prank(admin);
+        manager.revokeRole(Roles.BUDGET_OFFICER, intruder);
+        ghostGrantedAt[intruder] = 0;
+        calls[this.revokeIntruder.selector]++;
+    }
+
+    /// @notice An intruder tries to pay itself out of a line: only once its grant took effect,
+    /// and only without an execution delay (a delayed holder must schedule first).
+    function intruderPays(uint256 seed, uint256 lineSeed, uint256 amount) external {
+        (bool found, bytes32 lineId) = _fundedLine(lineSeed);
+        if (!found || _ghostAvailable(lineId) == 0) return;
+        address intruder = _intruders[seed % 2];
+        amount = bound(amount, 1, _ghostAvailable(lineId));
+        uint256 grantedAt = ghostGrantedAt[intruder];
+        bool effective = grantedAt != 0 && block.timestamp >= grantedAt;
+        (, uint32 executionDelay, , ) = manager.getAccess(Roles.BUDGET_OFFICER, intruder);
+        vm.prank(intruder);
+        try ledger.pay(lineId, intruder, amount, "self") {
+            assertTrue(effective && executionDelay == 0 && !ledger.paused(), "paid without the role");
+            intruderPayments++;
+            if (grantedAt == 0 || block.timestamp < grantedAt) intruderPaymentsTooEarly++;
+            uint256 sinceGrant = block.timestamp - (grantedAt - ADMIN_DELAY);
+            if (sinceGrant < shortestGrantToPayment) shortestGrantToPayment = sinceGrant;
+            ghostSpentDirect[lineId] += amount;
+            _totals.paidOut += amount;
+            _totals.intruderPaid += amount;
+            calls[this.intruderPays.selector]++;
+        } catch (bytes memory err) {
+            if (!effective) {
+                assertEq(bytes4(err), IAccessManaged.AccessManagedUnauthorized.selector, "refused before the delay");
+            } else if (executionDelay != 0) {
+                assertEq(bytes4(err), IAccessManager.AccessManagerNotScheduled.selector, "a delayed holder schedules");
+            } else {
+                _assertError(err, Pausable.EnforcedPause.selector);
+            }
+            calls[bytes4(keccak256("intruder refused"))]++;
+        }
+    }
+
+    /// @notice The admin revokes a module's LEDGER_CLIENT mid-lifecycle: its commitments stay
+    /// spendable and returnable.
+    function revokeClient(uint256 moduleSeed) external {
+        address module = address(_module(moduleSeed));
+        if (clientRevoked[module]) return;
+        vm.prank(admin);
+        manager.revokeRole(Roles.LEDGER_CLIENT, module);
+        clientRevoked[module] = true;
+        clientRegrantedAt[module] = 0;
+        calls[this.revokeClient.selector]++;
+    }
+
+    /// @notice The admin grants LEDGER_CLIENT back: it takes effect after the grant delay.
+    function regrantClient(uint256 moduleSeed) external {
+        address module = address(_module(moduleSeed));
+        if (!clientRevoked[module] || clientRegrantedAt[module] != 0) return;
+        vm.prank(admin);
+        manager.grantRole(Roles.LEDGER_CLIENT, module, 0);
+        clientRegrantedAt[module] = block.timestamp + ADMIN_DELAY;
+        calls[this.regrantClient.selector]++;
+    }
+
+    /// @dev Whether `module` may commit now (LEDGER_CLIENT in effect), by the ghosts.
+    function _isClient(address module) private returns (bool) {
+        if (!clientRevoked[module]) return true;
+        uint256 at = clientRegrantedAt[module];
+        if (at == 0 || block.timestamp < at) return false;
+        clientRevoked[module] = false; // the re-grant took effect
+        clientRegrantedAt[module] = 0;
+        return true;
     }
 
     // ================================================================== views for the invariants
