@@ -15,7 +15,8 @@ const connection = await network.create();
 const { networkHelpers } = connection;
 const EXECUTION_DELAY = 3_600n;
 
-const load = () => networkHelpers.loadFixture(() => deployWorld(connection, 0n));
+const world = () => deployWorld(connection, 0n);
+const load = () => networkHelpers.loadFixture(world);
 
 /** Schedules `data` on `target` as `holder` and waits out the execution delay. */
 async function scheduled(w: World, holder: { address: string }, target: string, data: string): Promise<void> {

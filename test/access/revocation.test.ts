@@ -13,7 +13,8 @@ import { CLAIM, DAY, LINE, MAX_PRICE, PRICE, deployWorld, type World } from "./w
 
 const connection = await network.create();
 const { networkHelpers } = connection;
-const load = () => networkHelpers.loadFixture(() => deployWorld(connection, 0n));
+const world = () => deployWorld(connection, 0n);
+const load = () => networkHelpers.loadFixture(world);
 
 async function revokeModules(w: World): Promise<void> {
   for (const module of [w.escrow, w.subsidies, w.permits]) {
