@@ -226,6 +226,13 @@ describe("PermitRegistry: token matrix", function () {
         registry,
         "Module_ZeroAddress",
       );
+      // Finding 6 of issue #12: never to the registry itself (the refund would become surplus),
+      // by either name of the withdrawal
+      const self = await registry.getAddress();
+      for (const withdraw of [registry.connect(alice).claimRefund, registry.connect(alice).withdrawOwed]) {
+        await expect(withdraw(self)).to.be.revertedWithCustomError(registry, "Module_InvalidRecipient").withArgs(self);
+      }
+      expect(await registry.owedTo(alice.address)).to.equal(FEE);
       // while paused too: money going back to its owner never stops
       await registry.connect(suite.guardian).pause();
       const claim = registry.connect(alice).claimRefund(bob.address);
