@@ -11,9 +11,9 @@ contract BaselineSoulboundPermit is ERC721 {
     mapping(uint256 tokenId => uint64 expiresAt) public expiresAt;
     uint256 private _next;
 
-    error BaselineSoulboundPermit_Locked();
-
     event Locked(uint256 tokenId);
+
+    error BaselineSoulboundPermit_Locked();
 
     constructor() ERC721("Baseline Permit", "BPRM") {}
 

@@ -385,7 +385,10 @@ interface IPermitRegistry is IERC721Metadata, IERC721Errors, IERC5192, ILedgerMo
     function permitOfDocument(address holder, bytes32 documentHash) external view returns (uint256 permitId);
 
     /// @notice `applicant`'s pending application or permit's application that holds a document, or 0.
-    function applicationOfDocument(address applicant, bytes32 documentHash) external view returns (uint256 applicationId);
+    function applicationOfDocument(
+        address applicant,
+        bytes32 documentHash
+    ) external view returns (uint256 applicationId);
 
     /// @notice A permit. Reverts with `Permit_UnknownPermit` for an unknown id.
     function getPermit(uint256 permitId) external view returns (Permit memory);

@@ -47,17 +47,6 @@ import {ILedgerModule} from "./ILedgerModule.sol";
 interface IProcurementEscrow is ILedgerModule {
     // ------------------------------------------------------------------ types
 
-    /// @notice One milestone of a tender, as the procurement officer defines it.
-    /// @param shareBps The milestone's share of the awarded price in basis points (> 0; the
-    /// shares of a tender sum to 10,000).
-    /// @param duration Seconds after the award at which the milestone is due (informational).
-    /// @param descriptionHash Hash of the milestone's description (deliverables, criteria).
-    struct MilestoneSpec {
-        uint16 shareBps;
-        uint64 duration;
-        bytes32 descriptionHash;
-    }
-
     /// @notice A tender's lifecycle. Bidding, Revealing and Awardable follow from the clock.
     enum TenderStatus {
         /// No tender has this id.
@@ -102,6 +91,17 @@ interface IProcurementEscrow is ILedgerModule {
         Paid,
         /// Never paid: its agreement was terminated.
         Cancelled
+    }
+
+    /// @notice One milestone of a tender, as the procurement officer defines it.
+    /// @param shareBps The milestone's share of the awarded price in basis points (> 0; the
+    /// shares of a tender sum to 10,000).
+    /// @param duration Seconds after the award at which the milestone is due (informational).
+    /// @param descriptionHash Hash of the milestone's description (deliverables, criteria).
+    struct MilestoneSpec {
+        uint16 shareBps;
+        uint64 duration;
+        bytes32 descriptionHash;
     }
 
     /// @notice A tender as the views return it.
@@ -397,7 +397,6 @@ interface IProcurementEscrow is ILedgerModule {
 
     /// @notice Bonds held on all tenders (not yet refunded or forfeited).
     function totalBondsHeld() external view returns (uint256);
-
 
     /// @notice Tenders created so far (the last id).
     function tenderCount() external view returns (uint256);

@@ -338,6 +338,22 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
 
     // ================================================================== internal
 
+    /// @dev Records that `module` holds books on the line (once, at its first commitment).
+    function _enlist(bytes32 lineId, address module) private {
+        address[] storage modules = _lineModules[lineId];
+        if (modules.length == MAX_MODULES_PER_LINE) revert Ledger_TooManyModules(lineId, MAX_MODULES_PER_LINE);
+        modules.push(module);
+        _enlisted[lineId][module] = true;
+    }
+
+    /// @dev Pulls `amount` from `from` and refuses tokens that arrive short.
+    function _pull(address from, uint256 amount) private {
+        uint256 before = _token.balanceOf(address(this));
+        _token.safeTransferFrom(from, address(this), amount);
+        uint256 received = _token.balanceOf(address(this)) - before;
+        if (received != amount) revert Ledger_TransferShortfall(amount, received);
+    }
+
     function _existingLine(bytes32 lineId) private view returns (LineRecord storage line) {
         line = _lines[lineId];
         if (!line.exists) revert Ledger_UnknownLine(lineId);
@@ -366,14 +382,6 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
         }
     }
 
-    /// @dev Records that `module` holds books on the line (once, at its first commitment).
-    function _enlist(bytes32 lineId, address module) private {
-        address[] storage modules = _lineModules[lineId];
-        if (modules.length == MAX_MODULES_PER_LINE) revert Ledger_TooManyModules(lineId, MAX_MODULES_PER_LINE);
-        modules.push(module);
-        _enlisted[lineId][module] = true;
-    }
-
     /// @dev Token balance minus the cash that backs open lines' available amounts.
     function _unallocated() private view returns (uint256) {
         return _token.balanceOf(address(this)) - _totalAvailable;
@@ -393,13 +401,5 @@ contract BudgetLedger is IBudgetLedger, AccessManaged, Pausable, ReentrancyGuard
 
     function _requireFits(uint256 amount) private pure {
         if (amount > type(uint128).max) revert Ledger_AmountTooLarge(amount);
-    }
-
-    /// @dev Pulls `amount` from `from` and refuses tokens that arrive short.
-    function _pull(address from, uint256 amount) private {
-        uint256 before = _token.balanceOf(address(this));
-        _token.safeTransferFrom(from, address(this), amount);
-        uint256 received = _token.balanceOf(address(this)) - before;
-        if (received != amount) revert Ledger_TransferShortfall(amount, received);
     }
 }

@@ -32,13 +32,13 @@ library PermitMetadata {
         string memory typeName = Strings.escapeJSON(typeName_);
         string memory id = permitId.toString();
         string memory json = string.concat(
-            "{\"name\":\"",
+            '{"name":"',
             typeName,
             " #",
             id,
-            "\",\"description\":\"A civic-ledger permit (non-transferable). Call isValid(",
+            '","description":"A civic-ledger permit (non-transferable). Call isValid(',
             id,
-            ") on the registry to verify it.\",\"attributes\":[",
+            ') on the registry to verify it.","attributes":[',
             _attributes(typeName, IPermitRegistry.PermitStatus(status), issuedAt, expiresAt, documentHash),
             "]}"
         );
@@ -63,17 +63,17 @@ library PermitMetadata {
     ) private pure returns (string memory) {
         return
             string.concat(
-                "{\"trait_type\":\"Type\",\"value\":\"",
+                '{"trait_type":"Type","value":"',
                 typeName,
-                "\"},{\"trait_type\":\"Status\",\"value\":\"",
+                '"},{"trait_type":"Status","value":"',
                 statusName(status),
-                "\"},{\"trait_type\":\"Issued\",\"display_type\":\"date\",\"value\":",
+                '"},{"trait_type":"Issued","display_type":"date","value":',
                 issuedAt.toString(),
-                "},{\"trait_type\":\"Expires\",\"display_type\":\"date\",\"value\":",
+                '},{"trait_type":"Expires","display_type":"date","value":',
                 expiresAt.toString(),
-                "},{\"trait_type\":\"Document hash\",\"value\":\"",
+                '},{"trait_type":"Document hash","value":"',
                 uint256(documentHash).toHexString(32),
-                "\"}"
+                '"}'
             );
     }
 }

@@ -59,7 +59,8 @@ library PermitTypes {
         uint256 badByte = _invalidUtf8At(bytes(name));
         if (badByte != VALID_UTF8) revert IPermitRegistry.Permit_InvalidTypeNameEncoding(badByte);
         if (fee > MAX_FEE) revert IPermitRegistry.Permit_FeeTooLarge(fee, MAX_FEE);
-        if (validity == 0 || validity > MAX_VALIDITY) revert IPermitRegistry.Permit_InvalidValidity(validity, MAX_VALIDITY);
+        if (validity == 0 || validity > MAX_VALIDITY)
+            revert IPermitRegistry.Permit_InvalidValidity(validity, MAX_VALIDITY);
         uint256 count = checkRoles.length;
         if (count > MAX_CHECKS) revert IPermitRegistry.Permit_TooManyChecks(count, MAX_CHECKS);
         // Effects (a bad role reverts the whole definition)

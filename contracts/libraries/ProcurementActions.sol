@@ -17,7 +17,7 @@ library ProcurementActions {
         Lib.Tender storage tender,
         mapping(uint256 index => IProcurementEscrow.MilestoneSpec) storage specs,
         uint256 tenderId,
-        Lib.Terms memory terms,
+        Lib.Terms calldata terms,
         IProcurementEscrow.MilestoneSpec[] calldata milestones
     ) external {
         // Checks

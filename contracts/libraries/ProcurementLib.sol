@@ -7,25 +7,6 @@ import {IProcurementEscrow} from "../interfaces/IProcurementEscrow.sol";
 /// @notice The records of the ProcurementEscrow, their derived statuses and transition checks,
 /// the validation of a tender's terms, the seal, and the arithmetic of milestone payments.
 library ProcurementLib {
-    // ================================================================== constants
-
-    /// @notice 100 % in basis points.
-    uint16 internal constant MAX_BPS = 10_000; // basis points
-    /// @notice Most milestones a tender may have.
-    uint256 internal constant MAX_MILESTONES = 32;
-    /// @notice Largest inspector quorum.
-    uint8 internal constant MAX_QUORUM = 16;
-    /// @notice Latest a milestone may fall due after the award.
-    uint64 internal constant MAX_MILESTONE_DURATION = 100 * 365 days; // seconds
-    /// @notice Largest maxPrice and bid bond, so that an agreement's books fit one slot.
-    uint256 internal constant MAX_AMOUNT = type(uint112).max; // token base units
-
-    /// @notice Ledger reference kinds: ref = kind << 128 | id << 64 | index.
-    uint256 internal constant REF_TENDER = 1;
-    uint256 internal constant REF_MILESTONE = 2;
-    uint256 internal constant REF_TERMINATION = 3;
-    uint256 internal constant REF_SURPLUS = 4;
-
     // ================================================================== records
 
     /// @notice A tender's terms as the officer gives them (validated by `checkTerms`).
@@ -123,7 +104,26 @@ library ProcurementLib {
         uint256 payout;
     }
 
-    // ================================================================== tenders
+    // ================================================================== constants
+
+    /// @notice 100 % in basis points.
+    uint16 internal constant MAX_BPS = 10_000; // basis points
+    /// @notice Most milestones a tender may have.
+    uint256 internal constant MAX_MILESTONES = 32;
+    /// @notice Largest inspector quorum.
+    uint8 internal constant MAX_QUORUM = 16;
+    /// @notice Latest a milestone may fall due after the award.
+    uint64 internal constant MAX_MILESTONE_DURATION = 100 * 365 days; // seconds
+    /// @notice Largest maxPrice and bid bond, so that an agreement's books fit one slot.
+    uint256 internal constant MAX_AMOUNT = type(uint112).max; // token base units
+
+    /// @notice Ledger reference kinds: ref = kind << 128 | id << 64 | index.
+    uint256 internal constant REF_TENDER = 1;
+    uint256 internal constant REF_MILESTONE = 2;
+    uint256 internal constant REF_TERMINATION = 3;
+    uint256 internal constant REF_SURPLUS = 4;
+
+    // ================================================================== tenders (views)
 
     /// @notice The one place a tender's status is derived: the stored state, refined by the clock
     /// while the tender is open.
@@ -165,6 +165,69 @@ library ProcurementLib {
         }
     }
 
+    /// @notice The seal of a bid on this escrow (the calling contract) and chain.
+    function seal(
+        uint256 tenderId,
+        address bidder,
+        uint256 price,
+        bytes32 proposalHash,
+        bytes32 salt
+    ) internal view returns (bytes32) {
+        return keccak256(abi.encode(block.chainid, address(this), tenderId, bidder, price, proposalHash, salt));
+    }
+
+    /// @notice A tender as the views return it.
+    function toView(Tender storage tender) internal view returns (IProcurementEscrow.Tender memory) {
+        return
+            IProcurementEscrow.Tender({
+                lineId: tender.lineId,
+                specHash: tender.specHash,
+                maxPrice: tender.maxPrice,
+                bidBond: tender.bidBond,
+                bidDeadline: tender.bidDeadline,
+                revealDeadline: tender.revealDeadline,
+                retentionBps: tender.retentionBps,
+                quorum: tender.quorum,
+                milestoneCount: tender.milestoneCount,
+                status: statusOf(tender),
+                agreementId: tender.agreementId
+            });
+    }
+
+    /// @notice A bid as the views return it: bonds still recorded after an award or a failure
+    /// went to the ledger and show as 0.
+    function toView(
+        Bid storage bid,
+        IProcurementEscrow.TenderStatus status
+    ) internal view returns (IProcurementEscrow.Bid memory) {
+        bool forfeited =
+            status == IProcurementEscrow.TenderStatus.Awarded || status == IProcurementEscrow.TenderStatus.Failed;
+        return
+            IProcurementEscrow.Bid({
+                sealedBid: bid.sealedBid,
+                bond: forfeited ? 0 : bid.bond,
+                revealed: bid.price != 0,
+                price: bid.price,
+                proposalHash: bid.proposalHash
+            });
+    }
+
+    /// @notice An agreement as the views return it.
+    function toView(Agreement storage agreement) internal view returns (IProcurementEscrow.Agreement memory) {
+        Books memory books = agreement.books;
+        Parties memory parties = agreement.parties;
+        return
+            IProcurementEscrow.Agreement({
+                tenderId: parties.tenderId,
+                contractor: parties.contractor,
+                price: agreement.price,
+                status: books.status,
+                paid: books.paid,
+                retentionHeld: books.retentionHeld,
+                milestoneCount: parties.milestoneCount
+            });
+    }
+
     /// @notice Reverts unless there are 1 ... MAX_MILESTONES milestones with positive shares
     /// summing to 10,000 and durations of at most MAX_MILESTONE_DURATION.
     function checkMilestones(IProcurementEscrow.MilestoneSpec[] calldata milestones) internal pure {
@@ -182,17 +245,6 @@ library ProcurementLib {
             sum += spec.shareBps;
         }
         if (sum != MAX_BPS) revert IProcurementEscrow.Procurement_InvalidShareSum(sum, MAX_BPS);
-    }
-
-    /// @notice The seal of a bid on this escrow (the calling contract) and chain.
-    function seal(
-        uint256 tenderId,
-        address bidder,
-        uint256 price,
-        bytes32 proposalHash,
-        bytes32 salt
-    ) internal view returns (bytes32) {
-        return keccak256(abi.encode(block.chainid, address(this), tenderId, bidder, price, proposalHash, salt));
     }
 
     // ================================================================== agreements
@@ -224,12 +276,7 @@ library ProcurementLib {
 
     /// @notice Milestone `index`'s amount: price * share / 10,000; the last one takes what the
     /// others left (`allocated` is the sum of the earlier ones).
-    function amountOf(
-        uint256 price,
-        uint16 shareBps,
-        bool last,
-        uint256 allocated
-    ) internal pure returns (uint256) {
+    function amountOf(uint256 price, uint16 shareBps, bool last, uint256 allocated) internal pure returns (uint256) {
         return last ? price - allocated : (price * shareBps) / MAX_BPS;
     }
 
@@ -256,58 +303,6 @@ library ProcurementLib {
     }
 
     // ================================================================== views
-
-    /// @notice A tender as the views return it.
-    function toView(Tender storage tender) internal view returns (IProcurementEscrow.Tender memory) {
-        return
-            IProcurementEscrow.Tender({
-                lineId: tender.lineId,
-                specHash: tender.specHash,
-                maxPrice: tender.maxPrice,
-                bidBond: tender.bidBond,
-                bidDeadline: tender.bidDeadline,
-                revealDeadline: tender.revealDeadline,
-                retentionBps: tender.retentionBps,
-                quorum: tender.quorum,
-                milestoneCount: tender.milestoneCount,
-                status: statusOf(tender),
-                agreementId: tender.agreementId
-            });
-    }
-
-    /// @notice A bid as the views return it: bonds still recorded after an award or a failure
-    /// went to the ledger and show as 0.
-    function toView(
-        Bid storage bid,
-        IProcurementEscrow.TenderStatus status
-    ) internal view returns (IProcurementEscrow.Bid memory) {
-        bool forfeited = status == IProcurementEscrow.TenderStatus.Awarded ||
-            status == IProcurementEscrow.TenderStatus.Failed;
-        return
-            IProcurementEscrow.Bid({
-                sealedBid: bid.sealedBid,
-                bond: forfeited ? 0 : bid.bond,
-                revealed: bid.price != 0,
-                price: bid.price,
-                proposalHash: bid.proposalHash
-            });
-    }
-
-    /// @notice An agreement as the views return it.
-    function toView(Agreement storage agreement) internal view returns (IProcurementEscrow.Agreement memory) {
-        Books memory books = agreement.books;
-        Parties memory parties = agreement.parties;
-        return
-            IProcurementEscrow.Agreement({
-                tenderId: parties.tenderId,
-                contractor: parties.contractor,
-                price: agreement.price,
-                status: books.status,
-                paid: books.paid,
-                retentionHeld: books.retentionHeld,
-                milestoneCount: parties.milestoneCount
-            });
-    }
 
     /// @notice A milestone as the views return it: unpaid milestones of a terminated agreement
     /// are Cancelled.

@@ -36,7 +36,6 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
     uint256 private constant COUNTER_BITS = 40;
     uint256 private constant COUNTER_MASK = type(uint40).max;
 
-
     // ================================================================== storage
 
     IBudgetLedger internal immutable _ledger;
@@ -111,18 +110,8 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
     }
 
     /// @inheritdoc ILedgerModule
-    function owedTo(address account) public view returns (uint256) {
-        return _owed[account];
-    }
-
-    /// @inheritdoc ILedgerModule
     function totalOwed() external view returns (uint256) {
         return _totalOwed;
-    }
-
-    /// @inheritdoc ILedgerModule
-    function reserved() public view returns (uint256) {
-        return _hot & RESERVED_MASK;
     }
 
     /// @inheritdoc ILedgerModule
@@ -142,19 +131,17 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
         return address(_token);
     }
 
-    // ================================================================== internal: checks
+    // ================================================================== internal: books and money
 
-    function _requireNotPaused() internal view {
-        if (_hot & PAUSED_FLAG != 0) revert EnforcedPause();
+    /// @inheritdoc ILedgerModule
+    function owedTo(address account) public view returns (uint256) {
+        return _owed[account];
     }
 
-    /// @dev For functions that tell actors apart: the caller must act itself, not through the
-    /// AccessManager's `execute` (SPEC "Who acts").
-    function _requireOwnCaller() internal view {
-        if (msg.sender == authority()) revert Module_RelayedCall(msg.sender);
+    /// @inheritdoc ILedgerModule
+    function reserved() public view returns (uint256) {
+        return _hot & RESERVED_MASK;
     }
-
-    // ================================================================== internal: books
 
     /// @dev Adds `amount` to what the module holds for others.
     function _reserve(uint256 amount) internal {
@@ -171,11 +158,7 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
     /// @dev Counts a new record on counter `counter` (0, 1 or 2) and books its money, in one write
     /// of the hot slot: `reserveAmount` comes in for it, `releaseAmount` (at most the reserved
     /// total after the reservation) leaves. Returns the new record's id (from 1).
-    function _newRecord(
-        uint256 counter,
-        uint256 reserveAmount,
-        uint256 releaseAmount
-    ) internal returns (uint256 id) {
+    function _newRecord(uint256 counter, uint256 reserveAmount, uint256 releaseAmount) internal returns (uint256 id) {
         uint256 hot = _hot;
         uint256 shift = COUNTERS_OFFSET + counter * COUNTER_BITS;
         id = ((hot >> shift) & COUNTER_MASK) + 1;
@@ -194,13 +177,6 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
         _hot -= 1 << (COUNTERS_OFFSET + counter * COUNTER_BITS);
     }
 
-    /// @dev The value of counter `counter`.
-    function _count(uint256 counter) internal view returns (uint256) {
-        return (_hot >> (COUNTERS_OFFSET + counter * COUNTER_BITS)) & COUNTER_MASK;
-    }
-
-    // ================================================================== internal: money in
-
     /// @dev Pulls exactly `amount` from `from` (approved first) and refuses tokens that arrive
     /// short. The caller books what the tokens are for (`_reserve`).
     function _pull(address from, uint256 amount) internal {
@@ -216,8 +192,6 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
         _ledger.commit(lineId, amount, ref);
         _requireReceived(before, amount);
     }
-
-    // ================================================================== internal: money out
 
     /// @dev Returns `amount` (if any) of the module's commitment on the line to the ledger.
     function _returnFunds(bytes32 lineId, uint256 amount, bytes32 ref) internal {
@@ -274,17 +248,34 @@ abstract contract LedgerModule is ILedgerModule, AccessManaged, ReentrancyGuardT
     /// @dev Emits the module's event for a withdrawal of owed money.
     function _emitOwedWithdrawn(address payee, address to, uint256 amount) internal virtual;
 
-    // ================================================================== private
+    // ================================================================== internal: checks and views
 
-    /// @dev The reserved total of `hot` plus `amount`, which must fit 128 bits.
-    function _reservedPlus(uint256 hot, uint256 amount) private pure returns (uint256 total) {
-        total = (hot & RESERVED_MASK) + amount;
-        if (total > RESERVED_MASK) revert Module_AmountTooLarge(total);
+    function _requireNotPaused() internal view {
+        if (_hot & PAUSED_FLAG != 0) revert EnforcedPause();
     }
+
+    /// @dev For functions that tell actors apart: the caller must act itself, not through the
+    /// AccessManager's `execute` (SPEC "Who acts").
+    function _requireOwnCaller() internal view {
+        if (msg.sender == authority()) revert Module_RelayedCall(msg.sender);
+    }
+
+    /// @dev The value of counter `counter`.
+    function _count(uint256 counter) internal view returns (uint256) {
+        return (_hot >> (COUNTERS_OFFSET + counter * COUNTER_BITS)) & COUNTER_MASK;
+    }
+
+    // ================================================================== private
 
     function _requireReceived(uint256 before, uint256 amount) private view {
         uint256 balance = _token.balanceOf(address(this));
         uint256 received = balance > before ? balance - before : 0;
         if (received != amount) revert Module_TransferShortfall(amount, received);
+    }
+
+    /// @dev The reserved total of `hot` plus `amount`, which must fit 128 bits.
+    function _reservedPlus(uint256 hot, uint256 amount) private pure returns (uint256 total) {
+        total = (hot & RESERVED_MASK) + amount;
+        if (total > RESERVED_MASK) revert Module_AmountTooLarge(total);
     }
 }

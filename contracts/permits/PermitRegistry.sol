@@ -73,8 +73,9 @@ contract PermitRegistry is PermitToken, LedgerModule {
     uint256 private constant PERMITS = 2;
     /// @dev Status sets (bit `1 << status`).
     bytes32 private constant PENDING = bytes32(uint256(1 << uint8(ApplicationStatus.Pending)));
-    bytes32 private constant ACTIVE_OR_EXPIRED =
-        bytes32(uint256((1 << uint8(PermitStatus.Active)) | (1 << uint8(PermitStatus.Expired))));
+    bytes32 private constant ACTIVE_OR_EXPIRED = bytes32(
+        uint256((1 << uint8(PermitStatus.Active)) | (1 << uint8(PermitStatus.Expired)))
+    );
     bytes32 private constant ONLY_SUSPENDED = bytes32(uint256(1 << uint8(PermitStatus.Suspended)));
     bytes32 private constant NOT_REVOKED = ACTIVE_OR_EXPIRED | ONLY_SUSPENDED;
 
@@ -105,7 +106,16 @@ contract PermitRegistry is PermitToken, LedgerModule {
     ) external restricted returns (uint256 typeId) {
         // Checks and effects in PermitTypes.create (linked library: keeps the registry small)
         typeId = _newRecord(TYPES, 0, 0);
-        PermitTypes.create(_types[typeId], _checkIndex[typeId], typeId, name, fee, validity, checkRoles, recheckOnRenewal);
+        PermitTypes.create(
+            _types[typeId],
+            _checkIndex[typeId],
+            typeId,
+            name,
+            fee,
+            validity,
+            checkRoles,
+            recheckOnRenewal
+        );
     }
 
     /// @inheritdoc IPermitRegistry
@@ -372,13 +382,13 @@ contract PermitRegistry is PermitToken, LedgerModule {
 
     // ================================================================== internal
 
+    function _emitOwedWithdrawn(address payee, address to, uint256 amount) internal override {
+        emit RefundClaimed(payee, to, amount);
+    }
+
     /// @dev ERC-721 owner lookup: the permit's holder.
     function _holderOf(uint256 tokenId) internal view override returns (address) {
         return _permits[tokenId].holder;
-    }
-
-    function _emitOwedWithdrawn(address payee, address to, uint256 amount) internal override {
-        emit RefundClaimed(payee, to, amount);
     }
 
     // ================================================================== private: flows

@@ -20,16 +20,6 @@ abstract contract PermitToken is IPermitRegistry {
 
     // ================================================================== ERC-721 views
 
-    /// @inheritdoc IERC721Metadata
-    function name() external pure returns (string memory) {
-        return NAME;
-    }
-
-    /// @inheritdoc IERC721Metadata
-    function symbol() external pure returns (string memory) {
-        return SYMBOL;
-    }
-
     /// @inheritdoc IERC721
     /// @dev Reverts with `ERC721InvalidOwner(address(0))` for the zero address.
     function balanceOf(address owner) external view returns (uint256) {
@@ -50,16 +40,26 @@ abstract contract PermitToken is IPermitRegistry {
         return address(0);
     }
 
-    /// @inheritdoc IERC721
-    /// @dev Always false: permits cannot be approved.
-    function isApprovedForAll(address, address) external pure returns (bool) {
-        return false;
-    }
-
     /// @inheritdoc IERC5192
     function locked(uint256 tokenId) external view returns (bool) {
         _requireOwned(tokenId);
         return true;
+    }
+
+    /// @inheritdoc IERC721Metadata
+    function name() external pure returns (string memory) {
+        return NAME;
+    }
+
+    /// @inheritdoc IERC721Metadata
+    function symbol() external pure returns (string memory) {
+        return SYMBOL;
+    }
+
+    /// @inheritdoc IERC721
+    /// @dev Always false: permits cannot be approved.
+    function isApprovedForAll(address, address) external pure returns (bool) {
+        return false;
     }
 
     /// @inheritdoc IERC165
@@ -105,15 +105,6 @@ abstract contract PermitToken is IPermitRegistry {
 
     // ================================================================== internal
 
-    /// @dev The holder of `tokenId`, or address(0) when it does not exist.
-    function _holderOf(uint256 tokenId) internal view virtual returns (address);
-
-    /// @dev The holder of an existing token; reverts with `ERC721NonexistentToken` otherwise.
-    function _requireOwned(uint256 tokenId) internal view returns (address holder) {
-        holder = _holderOf(tokenId);
-        if (holder == address(0)) revert ERC721NonexistentToken(tokenId);
-    }
-
     /// @dev Counts a new token for `to` and emits the mint's `Transfer` and ERC-5192 `Locked`.
     /// The caller has written the token's record (its holder) already.
     function _mint(address to, uint256 tokenId) internal {
@@ -123,5 +114,14 @@ abstract contract PermitToken is IPermitRegistry {
         }
         emit Transfer(address(0), to, tokenId);
         emit Locked(tokenId);
+    }
+
+    /// @dev The holder of `tokenId`, or address(0) when it does not exist.
+    function _holderOf(uint256 tokenId) internal view virtual returns (address);
+
+    /// @dev The holder of an existing token; reverts with `ERC721NonexistentToken` otherwise.
+    function _requireOwned(uint256 tokenId) internal view returns (address holder) {
+        holder = _holderOf(tokenId);
+        if (holder == address(0)) revert ERC721NonexistentToken(tokenId);
     }
 }

@@ -22,7 +22,8 @@ import {LedgerModule} from "../modules/LedgerModule.sol";
 /// round on, the inspector's flag; it writes only the milestone, the books (non-zero since the
 /// award) and the module's hot slot (pause flag and reserved total). The approval that reaches
 /// the quorum never writes its own flag.
-contract ProcurementEscrow is IProcurementEscrow, LedgerModule {    using Lib for Lib.Tender;
+contract ProcurementEscrow is IProcurementEscrow, LedgerModule {
+    using Lib for Lib.Tender;
     using Lib for Lib.Bid;
     using Lib for Lib.Agreement;
     using Lib for Lib.Milestone;
@@ -55,9 +56,8 @@ contract ProcurementEscrow is IProcurementEscrow, LedgerModule {    using Lib fo
     mapping(uint256 agreementId => Lib.Agreement) private _agreements;
     mapping(uint256 agreementId => mapping(uint256 index => Lib.Milestone)) private _milestones;
     mapping(uint256 agreementId => mapping(uint256 index => bytes32 evidenceHash)) private _evidence;
-    mapping(
-        uint256 agreementId => mapping(uint256 index => mapping(uint256 round => mapping(address inspector => bool)))
-    ) private _approved;
+    mapping(uint256 agreementId => mapping(uint256 index => mapping(uint256 round => mapping(address inspector => bool))))
+        private _approved;
 
     // ================================================================== constructor
 
@@ -416,6 +416,12 @@ contract ProcurementEscrow is IProcurementEscrow, LedgerModule {    using Lib fo
         }
     }
 
+    /// @dev Refunds a bond (released from the reserved total), or credits it as owed.
+    function _refundBond(address bidder, uint256 bond) private {
+        uint256 owed = _payOrOwe(bidder, bond);
+        if (owed != 0) emit PaymentDeferred(bidder, bond, owed);
+    }
+
     function _existingTender(uint256 tenderId) private view returns (Lib.Tender storage tender) {
         tender = _tenders[tenderId];
         if (tender.state == TenderStatus.None) revert Procurement_UnknownTender(tenderId);
@@ -433,11 +439,5 @@ contract ProcurementEscrow is IProcurementEscrow, LedgerModule {    using Lib fo
     ) private view returns (Lib.Milestone storage) {
         if (index >= count) revert Procurement_UnknownMilestone(agreementId, index, count);
         return _milestones[agreementId][index];
-    }
-
-    /// @dev Refunds a bond (released from the reserved total), or credits it as owed.
-    function _refundBond(address bidder, uint256 bond) private {
-        uint256 owed = _payOrOwe(bidder, bond);
-        if (owed != 0) emit PaymentDeferred(bidder, bond, owed);
     }
 }

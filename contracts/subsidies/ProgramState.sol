@@ -29,6 +29,28 @@ library ProgramStateLibrary {
     uint8 internal constant KIND_OFFSET = 208;
     uint256 internal constant CLOSED_FLAG = 1 << 216;
 
+    // ================================================================== status
+
+    /// @notice The one place a programme's status is derived, from its word and the clock.
+    function status(ProgramState state) internal view returns (ISubsidyDisbursement.ProgramStatus) {
+        uint64 closesAt_ = closesAt(state);
+        if (closesAt_ == 0) return ISubsidyDisbursement.ProgramStatus.None;
+        if (closed(state)) return ISubsidyDisbursement.ProgramStatus.Closed;
+        if (block.timestamp < opensAt(state)) return ISubsidyDisbursement.ProgramStatus.Scheduled;
+        if (block.timestamp < closesAt_) return ISubsidyDisbursement.ProgramStatus.Open;
+        return ISubsidyDisbursement.ProgramStatus.Ended;
+    }
+
+    /// @notice `status(state) == Open && kind(state) == kind_` in one pass: the hot path's form
+    /// (kind and closed flag are the word's top bits; now < closesAt implies the programme exists).
+    function isOpenFor(ProgramState state, ISubsidyDisbursement.ProgramKind kind_) internal view returns (bool) {
+        uint256 word = ProgramState.unwrap(state);
+        return
+            word >> KIND_OFFSET == uint256(kind_) &&
+            block.timestamp >= ((word >> OPENS_AT_OFFSET) & TIME_MASK) &&
+            block.timestamp < ((word >> CLOSES_AT_OFFSET) & TIME_MASK);
+    }
+
     // ================================================================== constructor
 
     /// @notice A new programme's word. The caller checked `remaining < 2^128` and
@@ -87,27 +109,5 @@ library ProgramStateLibrary {
     /// @notice The word with the closed flag set.
     function withClosed(ProgramState state) internal pure returns (ProgramState) {
         return ProgramState.wrap(ProgramState.unwrap(state) | CLOSED_FLAG);
-    }
-
-    // ================================================================== status
-
-    /// @notice The one place a programme's status is derived, from its word and the clock.
-    function status(ProgramState state) internal view returns (ISubsidyDisbursement.ProgramStatus) {
-        uint64 closesAt_ = closesAt(state);
-        if (closesAt_ == 0) return ISubsidyDisbursement.ProgramStatus.None;
-        if (closed(state)) return ISubsidyDisbursement.ProgramStatus.Closed;
-        if (block.timestamp < opensAt(state)) return ISubsidyDisbursement.ProgramStatus.Scheduled;
-        if (block.timestamp < closesAt_) return ISubsidyDisbursement.ProgramStatus.Open;
-        return ISubsidyDisbursement.ProgramStatus.Ended;
-    }
-
-    /// @notice `status(state) == Open && kind(state) == kind_` in one pass: the hot path's form
-    /// (kind and closed flag are the word's top bits; now < closesAt implies the programme exists).
-    function isOpenFor(ProgramState state, ISubsidyDisbursement.ProgramKind kind_) internal view returns (bool) {
-        uint256 word = ProgramState.unwrap(state);
-        return
-            word >> KIND_OFFSET == uint256(kind_) &&
-            block.timestamp >= ((word >> OPENS_AT_OFFSET) & TIME_MASK) &&
-            block.timestamp < ((word >> CLOSES_AT_OFFSET) & TIME_MASK);
     }
 }

@@ -67,12 +67,11 @@ contract SubsidyDisbursement is ISubsidyDisbursement, LedgerModule {
     uint256 private constant OPEN_PROGRAMS = 1;
     /// @dev Status sets (bit `1 << status`).
     bytes32 private constant OPEN = bytes32(uint256(1 << uint8(ProgramStatus.Open)));
-    bytes32 private constant NOT_CLOSED =
-        bytes32(
-            uint256(
-                (1 << uint8(ProgramStatus.Scheduled)) | (1 << uint8(ProgramStatus.Open)) | (1 << uint8(ProgramStatus.Ended))
-            )
-        );
+    bytes32 private constant NOT_CLOSED = bytes32(
+        uint256(
+            (1 << uint8(ProgramStatus.Scheduled)) | (1 << uint8(ProgramStatus.Open)) | (1 << uint8(ProgramStatus.Ended))
+        )
+    );
 
     // ================================================================== storage
 
@@ -515,16 +514,16 @@ contract SubsidyDisbursement is ISubsidyDisbursement, LedgerModule {
         _validateStatus(programId, state, OPEN);
     }
 
-    function _requireKind(uint256 programId, ProgramState state, ProgramKind kind) private pure {
-        if (!state.exists()) revert Subsidy_UnknownProgram(programId);
-        if (state.kind() != kind) revert Subsidy_WrongKind(programId, state.kind(), kind);
-    }
-
     /// @dev For an index whose settled bit is set: says whether it was blocked or claimed.
     function _revertSettled(uint256 programId, uint256 index) private view {
         if (_blocked[programId][index >> 8].bits & (1 << (index & 0xff)) != 0) {
             revert Subsidy_ClaimBlocked(programId, index);
         }
         revert Subsidy_AlreadyClaimed(programId, index);
+    }
+
+    function _requireKind(uint256 programId, ProgramState state, ProgramKind kind) private pure {
+        if (!state.exists()) revert Subsidy_UnknownProgram(programId);
+        if (state.kind() != kind) revert Subsidy_WrongKind(programId, state.kind(), kind);
     }
 }

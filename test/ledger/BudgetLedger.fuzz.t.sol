@@ -12,10 +12,6 @@ contract BudgetLedgerFuzzTest is SuiteBase {
     bytes32 internal constant ROADS = "roads";
     bytes32 internal constant PARKS = "parks";
 
-    LedgerClientMock internal moduleA;
-    LedgerClientMock internal moduleB;
-    address internal payee = makeAddr("payee");
-
     /// @dev The books of one line as the test expects them.
     struct Books {
         uint256 appropriated;
@@ -23,6 +19,10 @@ contract BudgetLedgerFuzzTest is SuiteBase {
         uint256 spent;
         bool closed;
     }
+
+    LedgerClientMock internal moduleA;
+    LedgerClientMock internal moduleB;
+    address internal payee = makeAddr("payee");
 
     function setUp() public {
         _deploySuite();
@@ -172,9 +172,12 @@ contract BudgetLedgerFuzzTest is SuiteBase {
 
     // ================================================================== anyone / admin
 
-    function testFuzz_depositAndWithdraw(uint256 deposited, uint256 direct, uint256 appropriated, uint256 amount)
-        public
-    {
+    function testFuzz_depositAndWithdraw(
+        uint256 deposited,
+        uint256 direct,
+        uint256 appropriated,
+        uint256 amount
+    ) public {
         deposited = bound(deposited, 0, 2 * MAX);
         direct = bound(direct, 0, 2 * MAX);
         _deposit(deposited);
@@ -264,9 +267,13 @@ contract BudgetLedgerFuzzTest is SuiteBase {
         assertEq(ledger.committedBy(ROADS, address(moduleB)), other);
     }
 
-    function testFuzz_returnFunds(uint256 budget, uint256 committed, uint256 spent, uint256 amount, bool closeFirst)
-        public
-    {
+    function testFuzz_returnFunds(
+        uint256 budget,
+        uint256 committed,
+        uint256 spent,
+        uint256 amount,
+        bool closeFirst
+    ) public {
         budget = bound(budget, 1, MAX);
         committed = bound(committed, 0, budget);
         spent = bound(spent, 0, committed);

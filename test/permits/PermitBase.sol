@@ -56,10 +56,6 @@ abstract contract PermitBase is SuiteBase {
         roles[1] = ZONING;
     }
 
-    function _noChecks() internal pure returns (uint64[] memory roles) {
-        roles = new uint64[](0);
-    }
-
     /// @dev Mints the fee to `applicant`, approves the registry and applies.
     function _apply(address applicant, uint256 typeId, bytes32 documentHash) internal returns (uint256 applicationId) {
         uint256 fee = registry.getPermitType(typeId).fee;
@@ -76,5 +72,9 @@ abstract contract PermitBase is SuiteBase {
         registry.recordCheck(applicationId, FIRE, true, "fire ok");
         vm.prank(zoningInspector);
         registry.recordCheck(applicationId, ZONING, true, "zoning ok");
+    }
+
+    function _noChecks() internal pure returns (uint64[] memory roles) {
+        roles = new uint64[](0);
     }
 }

@@ -166,7 +166,9 @@ contract PermitRegistryFuzzTest is PermitBase {
     function testFuzz_invalidValidityAndFee(uint64 validity, uint256 fee) public {
         vm.assume(validity == 0 || validity > MAX_VALIDITY);
         vm.prank(permitOfficer);
-        vm.expectRevert(abi.encodeWithSelector(IPermitRegistry.Permit_InvalidValidity.selector, validity, MAX_VALIDITY));
+        vm.expectRevert(
+            abi.encodeWithSelector(IPermitRegistry.Permit_InvalidValidity.selector, validity, MAX_VALIDITY)
+        );
         registry.definePermitType("T", 1, validity, _noChecks(), false);
 
         fee = bound(fee, MAX_FEE + 1, type(uint256).max);

@@ -56,12 +56,18 @@ contract PermitRegistryInvariantTest is PermitBase {
     function invariant_noPermitWithoutAllChecks() public view {
         (, uint256 applications, uint256 permits) = registry.counts();
         for (uint256 permitId = 1; permitId <= permits; ++permitId) {
-            IPermitRegistry.Application memory origin = registry.getApplication(registry.getPermit(permitId).applicationId);
+            IPermitRegistry.Application memory origin = registry.getApplication(
+                registry.getPermit(permitId).applicationId
+            );
             assertEq(uint8(origin.status), uint8(IPermitRegistry.ApplicationStatus.Approved));
             assertEq(origin.permitId, permitId);
             uint256 checkCount = registry.getPermitType(origin.typeId).checkRoles.length;
             assertEq(origin.checksPassed, checkCount);
-            assertEq(handler.ghostChecksPassed(registry.getPermit(permitId).applicationId), checkCount, "recorded passes");
+            assertEq(
+                handler.ghostChecksPassed(registry.getPermit(permitId).applicationId),
+                checkCount,
+                "recorded passes"
+            );
         }
         for (uint256 id = 1; id <= applications; ++id) {
             IPermitRegistry.Application memory a = registry.getApplication(id);

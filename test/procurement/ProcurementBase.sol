@@ -58,28 +58,6 @@ abstract contract ProcurementBase is SuiteBase {
         manager.setTargetFunctionRole(address(escrow), guard, Roles.GUARDIAN);
     }
 
-    /// @dev `count` positive shares summing to 10,000, drawn from `seed`.
-    function _shares(
-        uint256 seed,
-        uint256 count
-    ) internal pure returns (IProcurementEscrow.MilestoneSpec[] memory specs) {
-        specs = new IProcurementEscrow.MilestoneSpec[](count);
-        uint256 left = MAX_BPS;
-        for (uint256 i = 0; i < count; ++i) {
-            uint256 share = left - (count - 1 - i); // leave at least 1 for each later milestone
-            if (i + 1 < count) {
-                seed = uint256(keccak256(abi.encode(seed, i)));
-                share = 1 + (seed % share);
-            }
-            left -= share;
-            specs[i] = IProcurementEscrow.MilestoneSpec({
-                shareBps: uint16(share),
-                duration: uint64(30 days * (i + 1)),
-                descriptionHash: keccak256(abi.encode("milestone", i))
-            });
-        }
-    }
-
     /// @dev Opens a tender as the procurement officer with the windows starting now.
     function _createTender(
         uint256 maxPrice,
@@ -125,5 +103,27 @@ abstract contract ProcurementBase is SuiteBase {
         vm.stopPrank();
         vm.warp(t.revealDeadline);
         agreementId = escrow.award(tenderId);
+    }
+
+    /// @dev `count` positive shares summing to 10,000, drawn from `seed`.
+    function _shares(
+        uint256 seed,
+        uint256 count
+    ) internal pure returns (IProcurementEscrow.MilestoneSpec[] memory specs) {
+        specs = new IProcurementEscrow.MilestoneSpec[](count);
+        uint256 left = MAX_BPS;
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 share = left - (count - 1 - i); // leave at least 1 for each later milestone
+            if (i + 1 < count) {
+                seed = uint256(keccak256(abi.encode(seed, i)));
+                share = 1 + (seed % share);
+            }
+            left -= share;
+            specs[i] = IProcurementEscrow.MilestoneSpec({
+                shareBps: uint16(share),
+                duration: uint64(30 days * (i + 1)),
+                descriptionHash: keccak256(abi.encode("milestone", i))
+            });
+        }
     }
 }

@@ -74,16 +74,6 @@ contract ProcurementEscrowFuzzTest is ProcurementBase {
         }
     }
 
-    function _assertConserved(uint256 agreementId, uint256 maxPrice, uint256 availableBefore) private view {
-        uint256 toContractor = token.balanceOf(contractor);
-        uint256 returned = ledger.available(LINE) - (availableBefore - maxPrice);
-        assertEq(toContractor + returned, maxPrice, "contractor + returned == maxPrice");
-        assertEq(toContractor, escrow.getAgreement(agreementId).paid);
-        assertEq(token.balanceOf(address(escrow)), 0, "the escrow keeps nothing");
-        assertEq(ledger.committedBy(LINE, address(escrow)), 0);
-        assertEq(ledger.getLine(LINE).spent, toContractor, "every payment is booked");
-    }
-
     /// @notice Milestone i gets price * share / 10,000; the last takes the remainder (< count).
     function testFuzz_amountsFollowShares(uint256 price, uint256 shareSeed, uint256 count) public {
         price = bound(price, 1, FUNDS);
@@ -183,5 +173,15 @@ contract ProcurementEscrowFuzzTest is ProcurementBase {
         uint256 paidCount
     ) private view returns (uint256 sum) {
         for (uint256 k = 0; k < paidCount; ++k) sum += escrow.getMilestone(agreementId, order[k]).amount;
+    }
+
+    function _assertConserved(uint256 agreementId, uint256 maxPrice, uint256 availableBefore) private view {
+        uint256 toContractor = token.balanceOf(contractor);
+        uint256 returned = ledger.available(LINE) - (availableBefore - maxPrice);
+        assertEq(toContractor + returned, maxPrice, "contractor + returned == maxPrice");
+        assertEq(toContractor, escrow.getAgreement(agreementId).paid);
+        assertEq(token.balanceOf(address(escrow)), 0, "the escrow keeps nothing");
+        assertEq(ledger.committedBy(LINE, address(escrow)), 0);
+        assertEq(ledger.getLine(LINE).spent, toContractor, "every payment is booked");
     }
 }

@@ -197,9 +197,10 @@ contract ProcurementHandler is Test {
     /// live on to an award).
     function cancelTender(uint256 tenderSeed, uint8 chance) external {
         if (chance % 4 != 0) return;
-        bytes32 open = _bit(IProcurementEscrow.TenderStatus.Bidding) |
-            _bit(IProcurementEscrow.TenderStatus.Revealing) |
-            _bit(IProcurementEscrow.TenderStatus.Awardable);
+        bytes32 open =
+            _bit(IProcurementEscrow.TenderStatus.Bidding) |
+                _bit(IProcurementEscrow.TenderStatus.Revealing) |
+                _bit(IProcurementEscrow.TenderStatus.Awardable);
         (uint256 tenderId, ) = _findTender(tenderSeed, open);
         if (tenderId == 0) return;
         vm.prank(procurer);
@@ -375,11 +376,12 @@ contract ProcurementHandler is Test {
     function _nextDeadline() private view returns (uint256 next) {
         for (uint256 id = 1; id <= escrow.tenderCount(); ++id) {
             IProcurementEscrow.Tender memory t = escrow.getTender(id);
-            uint256 d = t.status == IProcurementEscrow.TenderStatus.Bidding
-                ? t.bidDeadline
-                : t.status == IProcurementEscrow.TenderStatus.Revealing
-                    ? t.revealDeadline
-                    : 0;
+            uint256 d =
+                t.status == IProcurementEscrow.TenderStatus.Bidding
+                    ? t.bidDeadline
+                    : t.status == IProcurementEscrow.TenderStatus.Revealing
+                        ? t.revealDeadline
+                        : 0;
             if (d != 0 && (next == 0 || d < next)) next = d;
         }
     }
@@ -405,9 +407,10 @@ contract ProcurementHandler is Test {
             for (uint256 j = 0; j < bidders.length; ++j) {
                 address bidder = bidders[((bidderSeed % bidders.length) + j) % bidders.length];
                 IProcurementEscrow.Bid memory bid = escrow.getBid(id, bidder);
-                bool actionable = status == IProcurementEscrow.TenderStatus.Cancelled
-                    ? bid.bond > 0
-                    : bid.sealedBid != bytes32(0) && !bid.revealed;
+                bool actionable =
+                    status == IProcurementEscrow.TenderStatus.Cancelled
+                        ? bid.bond > 0
+                        : bid.sealedBid != bytes32(0) && !bid.revealed;
                 if (actionable) return (id, t, bidder);
             }
         }

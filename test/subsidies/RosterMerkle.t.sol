@@ -65,7 +65,12 @@ contract RosterMerkleTest is Test {
         assertEq(next[0] | next[1] | next[2], 0, "new memory not zero");
     }
 
-    function testFuzz_memorySafety(bytes32[] calldata proof, uint256 index, address beneficiary, uint256 amount) public view {
+    function testFuzz_memorySafety(
+        bytes32[] calldata proof,
+        uint256 index,
+        address beneficiary,
+        uint256 amount
+    ) public view {
         bytes32 root = this.processWithSnapshots(proof, index, beneficiary, amount);
         assertEq(root, MerkleProof.processProofCalldata(proof, TestMerkle.leaf(index, beneficiary, amount)));
     }

@@ -50,7 +50,7 @@ library TestMerkle {
         uint256 n = leaves.length;
         tree = new bytes32[](2 * n - 1);
         for (uint256 i = 0; i < n; ++i) tree[2 * n - 2 - i] = leaves[i];
-        for (uint256 k = n - 1; k > 0; ) {
+        for (uint256 k = n - 1; k > 0;) {
             --k;
             tree[k] = Hashes.commutativeKeccak256(tree[2 * k + 1], tree[2 * k + 2]);
         }

@@ -65,10 +65,6 @@ contract SubsidyBatchTest is SubsidiesBase {
         );
     }
 
-    function _entry(uint256 i) private view returns (ISubsidyDisbursement.Claim memory) {
-        return ISubsidyDisbursement.Claim(i, who[i], amounts[i], TestMerkle.proof(tree, i));
-    }
-
     function test_claimBatch_skipsAnEntryWhoseTransferReturnsFalse() public {
         token.setRefused(who[1], true);
         ISubsidyDisbursement.Claim[] memory claims = new ISubsidyDisbursement.Claim[](3);
@@ -120,5 +116,9 @@ contract SubsidyBatchTest is SubsidiesBase {
         assertEq(token.balanceOf(address(subsidies)), total - paid, "module balance");
         assertEq(ledger.getLine(LINE).spent, paid, "ledger spent");
         assertEq(ledger.committedBy(LINE, address(subsidies)), total - paid, "ledger committed");
+    }
+
+    function _entry(uint256 i) private view returns (ISubsidyDisbursement.Claim memory) {
+        return ISubsidyDisbursement.Claim(i, who[i], amounts[i], TestMerkle.proof(tree, i));
     }
 }

@@ -18,25 +18,6 @@ contract SubsidyOutcomeFuzzTest is SubsidiesBase {
         _fundLine(LINE, FUNDS);
     }
 
-    /// @dev The model: the product saturates (a product above 2^256 - 1 exceeds any budget).
-    function _expected(
-        uint256 quantity,
-        uint256 rate,
-        uint256 cap,
-        uint256 paidBefore,
-        uint256 left
-    ) private pure returns (uint256 payout, bytes4 error) {
-        uint256 gross = quantity == 0 ? 0 : (rate > type(uint256).max / quantity ? type(uint256).max : quantity * rate);
-        if (gross == 0) return (0, ISubsidyDisbursement.Subsidy_ZeroPayout.selector);
-        payout = gross;
-        if (cap != 0) {
-            if (paidBefore >= cap) return (0, ISubsidyDisbursement.Subsidy_CapReached.selector);
-            if (cap - paidBefore < payout) payout = cap - paidBefore;
-        }
-        if (left == 0) return (0, ISubsidyDisbursement.Subsidy_BudgetExhausted.selector);
-        if (left < payout) payout = left;
-    }
-
     function testFuzz_outcomePayoutsFollowTheModel(
         uint256 budget,
         uint256 rate,
@@ -88,5 +69,24 @@ contract SubsidyOutcomeFuzzTest is SubsidiesBase {
         if (cap != 0) for (uint256 k = 0; k < 3; ++k) assertLe(paid[k], cap, "cap");
         assertEq(stable.balanceOf(address(subsidies)), left, "module balance");
         assertEq(ledger.getLine(LINE).spent, budget - left, "ledger spent");
+    }
+
+    /// @dev The model: the product saturates (a product above 2^256 - 1 exceeds any budget).
+    function _expected(
+        uint256 quantity,
+        uint256 rate,
+        uint256 cap,
+        uint256 paidBefore,
+        uint256 left
+    ) private pure returns (uint256 payout, bytes4 error) {
+        uint256 gross = quantity == 0 ? 0 : (rate > type(uint256).max / quantity ? type(uint256).max : quantity * rate);
+        if (gross == 0) return (0, ISubsidyDisbursement.Subsidy_ZeroPayout.selector);
+        payout = gross;
+        if (cap != 0) {
+            if (paidBefore >= cap) return (0, ISubsidyDisbursement.Subsidy_CapReached.selector);
+            if (cap - paidBefore < payout) payout = cap - paidBefore;
+        }
+        if (left == 0) return (0, ISubsidyDisbursement.Subsidy_BudgetExhausted.selector);
+        if (left < payout) payout = left;
     }
 }

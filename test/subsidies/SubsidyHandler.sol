@@ -18,6 +18,12 @@ contract SubsidyHandler is Test {
     uint256 public constant MAX_PROGRAMS = 8;
     uint256 public constant MAX_ROSTER = 8;
 
+    struct RosterData {
+        address[] beneficiaries;
+        uint256[] amounts;
+        bytes32[] tree;
+    }
+
     SubsidyDisbursement public immutable subsidies;
     BudgetLedger public immutable ledger;
     TestStablecoin public immutable stable;
@@ -26,12 +32,6 @@ contract SubsidyHandler is Test {
     address public immutable guardian;
     address public immutable budgetOfficer;
     bytes32[2] public lines;
-
-    struct RosterData {
-        address[] beneficiaries;
-        uint256[] amounts;
-        bytes32[] tree;
-    }
 
     /// @dev What the handler knows of each programme, independently of the contract's views.
     struct Ghost {
@@ -105,7 +105,11 @@ contract SubsidyHandler is Test {
         if (budget == 0 || budget > ledger.available(lineId)) return;
         uint64 opensAt = uint64(block.timestamp);
         uint64 closesAt = opensAt + uint64(bound(duration, 1 hours, 40 days));
-        if (_refusedWhilePaused(abi.encodeCall(subsidies.createRosterProgram, (lineId, data.tree[0], budget, opensAt, closesAt, "meta")))) {
+        if (
+            _refusedWhilePaused(
+                abi.encodeCall(subsidies.createRosterProgram, (lineId, data.tree[0], budget, opensAt, closesAt, "meta"))
+            )
+        ) {
             return;
         }
         vm.prank(programManager);
@@ -126,7 +130,11 @@ contract SubsidyHandler is Test {
         cap = cap % 3 == 0 ? 0 : bound(cap, 1, 1e9);
         uint64 opensAt = uint64(block.timestamp);
         uint64 closesAt = opensAt + uint64(bound(duration, 1 hours, 20 days));
-        if (_refusedWhilePaused(abi.encodeCall(subsidies.createOutcomeProgram, (lineId, budget, rate, cap, opensAt, closesAt, "meta")))) {
+        if (
+            _refusedWhilePaused(
+                abi.encodeCall(subsidies.createOutcomeProgram, (lineId, budget, rate, cap, opensAt, closesAt, "meta"))
+            )
+        ) {
             return;
         }
         vm.prank(programManager);
@@ -165,11 +173,17 @@ contract SubsidyHandler is Test {
         uint256 sum;
         for (uint256 k = 0; k < n; ++k) {
             uint256 i = uint256(keccak256(abi.encode(pickSeed, k))) % data.amounts.length;
-            claims[k] = ISubsidyDisbursement.Claim(i, data.beneficiaries[i], data.amounts[i], TestMerkle.proof(data.tree, i));
+            claims[k] = ISubsidyDisbursement.Claim(
+                i,
+                data.beneficiaries[i],
+                data.amounts[i],
+                TestMerkle.proof(data.tree, i)
+            );
             if (taken[i] || timesPaid[id][i] != 0 || blocked[id][i]) continue; // skipped by the contract
             taken[i] = true;
             sum += data.amounts[i];
-            if (expected == bytes4(0) && sum > left) expected = ISubsidyDisbursement.Subsidy_InsufficientBudget.selector;
+            if (expected == bytes4(0) && sum > left)
+                expected = ISubsidyDisbursement.Subsidy_InsufficientBudget.selector;
         }
         vm.prank(sender);
         try subsidies.claimBatch(id, claims) {

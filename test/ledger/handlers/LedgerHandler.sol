@@ -262,7 +262,11 @@ contract LedgerHandler is Test {
         } catch (bytes memory err) {
             assertEq(
                 err,
-                abi.encodeWithSelector(IBudgetLedger.Ledger_InsufficientUnallocated.selector, _totals.unallocated, needed)
+                abi.encodeWithSelector(
+                    IBudgetLedger.Ledger_InsufficientUnallocated.selector,
+                    _totals.unallocated,
+                    needed
+                )
             );
         }
         calls[this.tryWithdrawAppropriated.selector]++;
@@ -282,7 +286,13 @@ contract LedgerHandler is Test {
         bytes memory expected = abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, stranger);
         if (which == 1 || which == 2) {
             // no role: the stranger's own commitment (none) is the limit
-            expected = abi.encodeWithSelector(IBudgetLedger.Ledger_InsufficientCommitment.selector, lineId, stranger, 0, 1);
+            expected = abi.encodeWithSelector(
+                IBudgetLedger.Ledger_InsufficientCommitment.selector,
+                lineId,
+                stranger,
+                0,
+                1
+            );
             if (which == 1 && ledger.paused()) expected = abi.encodeWithSelector(Pausable.EnforcedPause.selector);
         }
         vm.prank(stranger);
@@ -320,7 +330,10 @@ contract LedgerHandler is Test {
             try module.commit(lineId, amount, "tender") {
                 fail();
             } catch (bytes memory err) {
-                assertEq(err, abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, address(module)));
+                assertEq(
+                    err,
+                    abi.encodeWithSelector(IAccessManaged.AccessManagedUnauthorized.selector, address(module))
+                );
             }
             calls[bytes4(keccak256("commit refused"))]++;
             return;
