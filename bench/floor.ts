@@ -59,7 +59,7 @@ export const PART: {
   accessCheck: (who: string, cold?: boolean) => FloorPart;
   pauseFlag: (who: string) => FloorPart;
   transfer: (freshRecipient: boolean) => FloorPart[];
-  ledgerBooking: (authorityWarm: boolean) => FloorPart[];
+  ledgerBooking: () => FloorPart[];
 } = {
   base: (): FloorPart => ({ what: "transaction base", gas: GAS.TX_BASE }),
   calldata: (data: string): FloorPart => ({
@@ -88,12 +88,12 @@ export const PART: {
     { what: "Transfer log (3 topics, 32 bytes)", gas: logGas(3, 32) },
   ],
   /**
-   * Booking a module's payout on the ledger (SPEC: `recordSpend`, LEDGER_CLIENT, pausable): the
-   * ledger account, its access check and pause flag, the module's books, the Spent log.
+   * Booking a module's payout on the ledger (SPEC: `recordSpend`, pausable, and since issue #12
+   * gated by no role: the caller's own commitment is the limit): the ledger account, its pause
+   * flag, the module's books, the Spent log. No AccessManager call.
    */
-  ledgerBooking: (authorityWarm: boolean): FloorPart[] => [
+  ledgerBooking: (): FloorPart[] => [
     { what: "ledger contract (cold)", gas: GAS.COLD_ACCOUNT },
-    PART.accessCheck("ledger", !authorityWarm),
     PART.pauseFlag("ledger"),
     { what: "ledger: the module's books on the line rewritten (one slot)", gas: COLD_RESET },
     { what: "Spent log (4 topics, 64 bytes)", gas: logGas(4, 64) },
