@@ -335,7 +335,9 @@ export async function verify(
     if (documentHash === undefined) id = parseUint(args.permit, "permit", { min: 1n });
     else {
       const holder =
-        args.holder.trim() === "" ? await applicantOf(ctx, registry, documentHash) : parseAddress(args.holder, "holder");
+        args.holder.trim() === ""
+          ? await applicantOf(ctx, registry, documentHash)
+          : parseAddress(args.holder, "holder");
       id = await registry.permitOfDocument(holder, documentHash);
       if (id === 0n) {
         const pending = await registry.applicationOfDocument(holder, documentHash);

@@ -28,9 +28,7 @@ describe("Revoking LEDGER_CLIENT (issue #12, finding 4)", function () {
     await revokeModules(w);
     const now = BigInt(await networkHelpers.time.latest());
     const spec = [{ shareBps: 10_000, duration: DAY, descriptionHash: LINE }];
-    await expect(
-      w.escrow.connect(w.procurer).createTender(LINE, LINE, 1n, 0n, now + DAY, now + 2n * DAY, 0, 1, spec),
-    )
+    await expect(w.escrow.connect(w.procurer).createTender(LINE, LINE, 1n, 0n, now + DAY, now + 2n * DAY, 0, 1, spec))
       .to.be.revertedWithCustomError(w.ledger, "AccessManagedUnauthorized")
       .withArgs(await w.escrow.getAddress());
     await expect(

@@ -51,16 +51,27 @@ describe("Timelock: adminDelay on every money role (issue #12, findings 1 and 3)
       const roleEvents = await w.manager.queryFilter(w.manager.filters.RoleGrantDelayChanged());
       const delayed = roleEvents.filter((e) => e.args.delay === ADMIN_DELAY).map((e) => e.args.roleId);
       expect(delayed).to.have.members(
-        (["ADMIN", "BUDGET_OFFICER", "PROCUREMENT_OFFICER", "INSPECTOR", "PROGRAM_MANAGER", "OUTCOME_VERIFIER", "LEDGER_CLIENT"] as RoleName[]).map(
-          (r) => ROLES[r],
-        ),
+        (
+          [
+            "ADMIN",
+            "BUDGET_OFFICER",
+            "PROCUREMENT_OFFICER",
+            "INSPECTOR",
+            "PROGRAM_MANAGER",
+            "OUTCOME_VERIFIER",
+            "LEDGER_CLIENT",
+          ] as RoleName[]
+        ).map((r) => ROLES[r]),
       );
       expect(DELAYED_ROLES.map((r) => ROLES[r])).to.have.members(delayed);
       const targets = await w.manager.queryFilter(w.manager.filters.TargetAdminDelayUpdated());
       expect(targets.map((e) => [e.args.target, e.args.delay])).to.have.deep.members(
-        [w.addresses.BudgetLedger, w.addresses.PermitRegistry, w.addresses.ProcurementEscrow, w.addresses.SubsidyDisbursement].map(
-          (t) => [t, ADMIN_DELAY],
-        ),
+        [
+          w.addresses.BudgetLedger,
+          w.addresses.PermitRegistry,
+          w.addresses.ProcurementEscrow,
+          w.addresses.SubsidyDisbursement,
+        ].map((t) => [t, ADMIN_DELAY]),
       );
     });
 
@@ -81,7 +92,8 @@ describe("Timelock: adminDelay on every money role (issue #12, findings 1 and 3)
       expect((await w.manager.hasRole(ROLES.BUDGET_OFFICER, citizen.address))[0]).to.equal(true);
       // from then on the views read adminDelay
       await networkHelpers.time.increaseTo(inForceAt);
-      for (const role of DELAYED_ROLES) expect(await w.manager.getRoleGrantDelay(ROLES[role]), role).to.equal(ADMIN_DELAY);
+      for (const role of DELAYED_ROLES)
+        expect(await w.manager.getRoleGrantDelay(ROLES[role]), role).to.equal(ADMIN_DELAY);
       for (const role of ["PERMIT_OFFICER", "GUARDIAN"] as RoleName[]) {
         expect(await w.manager.getRoleGrantDelay(ROLES[role]), role).to.equal(0n);
       }

@@ -241,7 +241,6 @@ describe("BudgetLedger: adminDelay (AccessManager grant delay and target admin d
       .withArgs(a);
   });
 
-
   it("a client granted with the delay passed is a client like the others", async function () {
     const w = await delayed();
     const client = await deployClient(ethers, w);
@@ -265,7 +264,9 @@ describe("BudgetLedger: recordSpend and returnFunds need no role", function () {
     await expect(w.moduleA.payOut(ROADS, w.payee.address, 30n, REF))
       .to.emit(w.ledger, "Spent")
       .withArgs(ROADS, w.payee.address, 30n, REF, a);
-    await expect(w.moduleA.returnFunds(ROADS, 70n, REF)).to.emit(w.ledger, "FundsReturned").withArgs(ROADS, a, 70n, REF);
+    await expect(w.moduleA.returnFunds(ROADS, 70n, REF))
+      .to.emit(w.ledger, "FundsReturned")
+      .withArgs(ROADS, a, 70n, REF);
     expect(await w.ledger.committedBy(ROADS, a)).to.equal(0n);
     expect(await w.token.balanceOf(a)).to.equal(0n);
   });

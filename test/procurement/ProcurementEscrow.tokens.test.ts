@@ -26,7 +26,6 @@ import {
   netOf,
   openTender,
   placeBid,
-  ref,
   revealTx,
   sealFor,
   termsAt,
@@ -100,7 +99,9 @@ describe("ProcurementEscrow: token matrix", function () {
     it("are surplus: anyone sweeps them into the ledger's unallocated cash, not while paused", async function () {
       const s = await networkHelpers.loadFixture(FIXTURES.TestStablecoin);
       const escrow = await s.escrow.getAddress();
-      await expect(s.escrow.sweepSurplus()).to.be.revertedWithCustomError(s.escrow, "Module_NoSurplus").withArgs(0n, 0n);
+      await expect(s.escrow.sweepSurplus())
+        .to.be.revertedWithCustomError(s.escrow, "Module_NoSurplus")
+        .withArgs(0n, 0n);
       const { tenderId } = await openTender(s, networkHelpers);
       await placeBid(s, tenderId, s.bidders[0], PRICE);
       expect(await s.escrow.totalBondsHeld()).to.equal(BOND);
@@ -111,7 +112,10 @@ describe("ProcurementEscrow: token matrix", function () {
       expect(await s.escrow.surplus()).to.equal(donated);
       expect(await s.escrow.reserved()).to.equal(MAX_PRICE + BOND);
       await s.escrow.connect(s.guardian).pause();
-      await expect(s.escrow.connect(s.stranger).sweepSurplus()).to.be.revertedWithCustomError(s.escrow, "EnforcedPause");
+      await expect(s.escrow.connect(s.stranger).sweepSurplus()).to.be.revertedWithCustomError(
+        s.escrow,
+        "EnforcedPause",
+      );
       await s.escrow.connect(s.guardian).unpause();
       const before = await s.ledger.unallocated();
       const tx = s.escrow.connect(s.stranger).sweepSurplus();

@@ -663,7 +663,6 @@ describe("SubsidyDisbursement", function () {
           .to.be.revertedWithCustomError(s.subsidies, "Subsidy_WrongKind")
           .withArgs(outcomeId, OUTCOME, ROSTER);
         const later = await createRoster(s, r, ethers, { opensIn: DAY, closesIn: 2 * DAY });
-        const p = await s.subsidies.getProgram(later);
         await expect(s.subsidies.claimBatch(later, [entry(r, 0)]))
           .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnexpectedProgramStatus")
           .withArgs(later, STATUS.Scheduled, OPEN);
@@ -944,7 +943,6 @@ describe("SubsidyDisbursement", function () {
       it("once a PROGRAM_MANAGER closed it early, inside its window", async function () {
         const { s, programId } = await loadFixture(withOutcome);
         await s.subsidies.connect(s.programManager).closeProgram(programId);
-        const p = await s.subsidies.getProgram(programId);
         await expect(s.subsidies.connect(s.verifier).recordOutcome(programId, fresh(), 1n, EVIDENCE))
           .to.be.revertedWithCustomError(s.subsidies, "Subsidy_UnexpectedProgramStatus")
           .withArgs(programId, STATUS.Closed, OPEN);

@@ -126,7 +126,7 @@ describe("SubsidyDisbursement token matrix", function () {
       for (const data of [
         s.subsidies.interface.encodeFunctionData("claimBatch", [programId, [entry(1), entry(2)]]),
         s.subsidies.interface.encodeFunctionData("closeProgram", [programId]),
-        s.subsidies.interface.encodeFunctionData("sweepSurplus", []),
+        s.subsidies.interface.encodeFunctionData("sweepSurplus"),
       ]) {
         await token.arm(await s.subsidies.getAddress(), data);
         await s.subsidies.connect(s.verifier).recordOutcome(outcomeId, fresh(), 5n, id("e"));

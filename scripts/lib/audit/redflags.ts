@@ -268,9 +268,7 @@ export interface DocumentUseFact {
  * so a copy gains nothing on chain, but a hash copied from someone else's pending transaction (or
  * two people filing the same deed) is worth an auditor's look. Flagged at the second applicant.
  */
-export function documentOfTwoApplicants(input: {
-  uses: ReadonlyMap<string, readonly DocumentUseFact[]>;
-}): RedFlag[] {
+export function documentOfTwoApplicants(input: { uses: ReadonlyMap<string, readonly DocumentUseFact[]> }): RedFlag[] {
   const out: RedFlag[] = [];
   for (const [documentHash, uses] of input.uses) {
     if (uses.length < 2) continue;

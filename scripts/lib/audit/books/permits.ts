@@ -94,7 +94,10 @@ export class PermitsBook implements ModuleBook {
    */
   private readonly documents = new Map<string, bigint>();
   /** Document hash -> every applicant that submitted it, with the first submission of each. */
-  readonly documentUses = new Map<string, Array<{ applicant: string; applicationId: bigint; block: number; tx: string }>>();
+  readonly documentUses = new Map<
+    string,
+    Array<{ applicant: string; applicationId: bigint; block: number; tx: string }>
+  >();
   /** ERC-721 mints seen, by permit id: the holder and the transaction. */
   private readonly mints = new Map<bigint, { holder: string; tx: string }>();
   private readonly lockedIds = new Set<bigint>();
