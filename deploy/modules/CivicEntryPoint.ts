@@ -9,6 +9,7 @@
  *   npx hardhat ignition deploy deploy/modules/CivicEntryPoint.ts --network localhost
  */
 import { buildModule } from "@nomicfoundation/hardhat-ignition/modules";
+import type { Artifact } from "hardhat/types/artifacts";
 
 import {
   CREATE2_DEPLOYER,
@@ -19,6 +20,6 @@ import {
 
 export default buildModule("CivicEntryPoint", (m) => {
   const created = m.send("EntryPointCreate2", CREATE2_DEPLOYER, 0n, entryPointCreationCall());
-  const entryPoint = m.contractAt("EntryPoint", entryPointArtifact(), ENTRYPOINT_V08, { after: [created] });
+  const entryPoint = m.contractAt("EntryPoint", entryPointArtifact() as unknown as Artifact, ENTRYPOINT_V08, { after: [created] });
   return { EntryPoint: entryPoint };
 });

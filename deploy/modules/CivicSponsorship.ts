@@ -10,7 +10,7 @@
  *
  * Parameters: `authority`, `permitRegistry`, `subsidyDisbursement` (the suite's addresses,
  * required), `signer` (the paymaster service's address, required), `treasury` (where the
- * deposit may go; default the deployer, ADMIN at deployment), `entryPoint` (default the
+ * deposit may go, fixed for good: the treasury's ETH account, required), `entryPoint` (default the
  * canonical v0.8), `maxOpsPerDay` (10), `dailyBudget` (wei, 1 ETH), `adminDelay` (s, 0).
  *
  *   npx hardhat ignition deploy deploy/modules/CivicSponsorship.ts --network localhost \
@@ -35,7 +35,7 @@ export default buildModule("CivicSponsorship", (m) => {
   const permitRegistry = m.getParameter<string>("permitRegistry");
   const subsidyDisbursement = m.getParameter<string>("subsidyDisbursement");
   const signer = m.getParameter<string>("signer");
-  const treasury = m.getParameter<string>("treasury", m.getAccount(0));
+  const treasury = m.getParameter<string>("treasury");
   const entryPoint = m.getParameter<string>("entryPoint", ENTRYPOINT_V08);
   const maxOpsPerDay = m.getParameter<bigint | number>("maxOpsPerDay", DEFAULT_MAX_OPS_PER_DAY);
   const dailyBudget = m.getParameter<bigint | number>("dailyBudget", DEFAULT_DAILY_BUDGET);

@@ -27,6 +27,7 @@ export interface Sponsorship {
 export interface SponsorshipOptions {
   /** The paymaster service's signing address. */
   signer: string;
+  /** Where the deposit may go; default signer 0 (the deployer, ADMIN). */
   treasury?: string;
   maxOpsPerDay?: bigint;
   dailyBudget?: bigint;
@@ -49,8 +50,8 @@ export async function deploySponsorship(
     permitRegistry: suite.addresses.PermitRegistry,
     subsidyDisbursement: suite.addresses.SubsidyDisbursement,
     signer: options.signer,
+    treasury: options.treasury ?? (await ethers.provider.getSigner(0)).address,
   };
-  if (options.treasury !== undefined) parameters.treasury = options.treasury;
   if (options.maxOpsPerDay !== undefined) parameters.maxOpsPerDay = options.maxOpsPerDay;
   if (options.dailyBudget !== undefined) parameters.dailyBudget = options.dailyBudget;
   if (options.adminDelay !== undefined) parameters.adminDelay = options.adminDelay;

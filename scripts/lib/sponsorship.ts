@@ -16,7 +16,6 @@ import {
   toBeHex,
   zeroPadValue,
   type BytesLike,
-  type JsonRpcProvider,
   type Signer,
 } from "ethers";
 
@@ -61,7 +60,10 @@ export function entryPointCreationCall(): string {
  * Installs the CREATE2 deployer on a development chain that lacks it (the in-process Hardhat
  * chain; anvil has it), so that the EntryPoint lands at its canonical address there too.
  */
-export async function ensureCreate2Deployer(provider: Pick<JsonRpcProvider, "getCode" | "send">): Promise<void> {
+export async function ensureCreate2Deployer(provider: {
+  getCode(address: string): Promise<string>;
+  send(method: string, params: unknown[]): Promise<unknown>;
+}): Promise<void> {
   if ((await provider.getCode(CREATE2_DEPLOYER)) !== "0x") return;
   try {
     await provider.send("hardhat_setCode", [CREATE2_DEPLOYER, CREATE2_DEPLOYER_CODE]);
@@ -321,4 +323,39 @@ export async function signPaymasterData(
     requestOf(op, validAfter, validUntil),
   );
   return encodePaymasterData(validAfter, validUntil, getBytes(signature));
+}
+
+// ------------------------------------------------------------------ the user operation hash (v0.8)
+
+const PACKED_USER_OPERATION_TYPES = {
+  PackedUserOperation: [
+    { name: "sender", type: "address" },
+    { name: "nonce", type: "uint256" },
+    { name: "initCode", type: "bytes" },
+    { name: "callData", type: "bytes" },
+    { name: "accountGasLimits", type: "bytes32" },
+    { name: "preVerificationGas", type: "uint256" },
+    { name: "gasFees", type: "bytes32" },
+    { name: "paymasterAndData", type: "bytes" },
+  ],
+};
+
+/**
+ * EntryPoint v0.8's `getUserOpHash`, computed off chain: the EIP-712 hash (domain "ERC4337",
+ * version "1") of the packed operation. For an EIP-7702 `initCode` the EntryPoint hashes the
+ * sender's delegate (and any init data after the marker) in its place: pass `delegate`, since
+ * the delegation may not exist on chain yet when the account signs.
+ */
+export function userOperationHash(op: UserOperation, chainId: bigint, entryPoint: string, delegate?: string): string {
+  const packed = packUserOperation(op);
+  let initCode = packed.initCode;
+  if (initCode.toLowerCase().startsWith(EIP7702_MARKER.toLowerCase())) {
+    if (delegate === undefined) throw new Error("userOperationHash: an EIP-7702 operation needs its delegate");
+    initCode = concat([delegate, `0x${initCode.slice(42)}`]);
+  }
+  return TypedDataEncoder.hash(
+    { name: "ERC4337", version: "1", chainId, verifyingContract: entryPoint },
+    PACKED_USER_OPERATION_TYPES,
+    { ...packed, initCode },
+  );
 }

@@ -18,6 +18,7 @@ import {
   packUserOperation,
   paymasterHash,
   selectorOf,
+  userOperationHash,
   type Call,
 } from "../../scripts/lib/sponsorship.js";
 import {
@@ -152,6 +153,26 @@ describe("CivicPaymaster (EntryPoint.handleOps)", function () {
         .find((e) => e?.name === "OperationSponsored");
       expect(sponsored!.args.succeeded).to.equal(false);
       expect(await f.sp.paymaster.opsOf(citizen.address, await today())).to.equal(1n);
+    });
+
+    it("computes the v0.8 user operation hash off chain as the EntryPoint does (7702 included)", async function () {
+      const op7702 = await sponsorOp(
+        f,
+        await newOp(f, { sender: citizen.address, factory: EIP7702_MARKER, calls: [apply("h")] }),
+      );
+      expect(userOperationHash(op7702, f.chainId, f.sp.addresses.EntryPoint, f.sp.addresses.CitizenAccount7702)).to.equal(
+        await f.sp.entryPoint.getUserOpHash(packUserOperation(op7702)),
+      );
+      const owner = f.wallet("hash owner");
+      const op = await newOp(f, {
+        sender: await f.sp.factory.accountAddress(owner.address, 7n),
+        factory: f.sp.addresses.CitizenAccountFactory,
+        factoryData: f.sp.factory.interface.encodeFunctionData("createAccount", [owner.address, 7n]),
+        calls: [apply("h")],
+      });
+      expect(userOperationHash(op, f.chainId, f.sp.addresses.EntryPoint)).to.equal(
+        await f.sp.entryPoint.getUserOpHash(packUserOperation(op)),
+      );
     });
 
     it("checkOperation answers as validation does, and signableHash equals the service's hash", async function () {
@@ -365,7 +386,7 @@ describe("CivicPaymaster (EntryPoint.handleOps)", function () {
       expect(await pm.limits()).to.deep.equal([3n, 7n]);
       const next = f.wallet("rotated").address;
       await expect(pm.setSigner(next)).to.emit(pm, "SignerSet").withArgs(f.service.address, next);
-      expect(await pm.signer()).to.equal(next);
+      expect(await pm.getFunction("signer")()).to.equal(next);
       await expect(pm.setSigner(ZeroAddress)).to.be.revertedWithCustomError(pm, "Paymaster_ZeroAddress");
     });
 
