@@ -302,7 +302,9 @@ contract CivicPaymaster is ICivicPaymaster, PaymasterSigner, SignerECDSA, Access
     ) private view returns (address target, bytes4 selector, uint256 calls, uint256 used) {
         bytes calldata initCode = userOp.initCode;
         if (initCode.length != 0) {
-            address factory = initCode.length < 20 ? address(0) : address(bytes20(initCode[0:20]));
+            // The first 20 bytes, zero-padded as the EntryPoint reads them: a 2-byte `0x7702` is the
+            // EIP-7702 marker too.
+            address factory = address(bytes20(initCode));
             if (!_sponsoredFactory[factory]) revert Paymaster_FactoryNotSponsored(factory);
         }
         (target, selector, calls) = _checkCalls(userOp.callData);

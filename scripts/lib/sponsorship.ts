@@ -154,11 +154,16 @@ export interface PackedUserOperation {
 
 const u128 = (value: bigint) => zeroPadValue(toBeHex(value), 16);
 
-/** The `initCode` of an operation: factory + factoryData, the 20-byte 7702 marker for "0x7702". */
+/** The `initCode` of an operation: factory + factoryData (as bundlers pack it: "0x7702" stays 2 bytes). */
 export function initCodeOf(op: Pick<UserOperation, "factory" | "factoryData">): string {
   if (op.factory === undefined || op.factory === null || op.factory === "0x") return "0x";
-  const factory = op.factory.toLowerCase() === "0x7702" ? EIP7702_MARKER : op.factory;
-  return concat([factory, op.factoryData ?? "0x"]);
+  return concat([op.factory, op.factoryData ?? "0x"]);
+}
+
+/** Whether an `initCode` is an EIP-7702 one: its first 20 bytes, zero-padded, are the marker. */
+export function isEip7702InitCode(initCode: string): boolean {
+  const head = initCode.slice(2, 42).padEnd(40, "0").toLowerCase();
+  return initCode.length >= 6 && `0x${head}` === EIP7702_MARKER;
 }
 
 /** `paymasterAndData`: paymaster, its two gas limits (16 bytes each), its data. */
@@ -212,7 +217,7 @@ export function toRpcUserOperation(op: UserOperation): Record<string, string | n
     signature: op.signature,
   };
   if (op.factory) {
-    out.factory = op.factory.toLowerCase() === EIP7702_MARKER ? "0x7702" : op.factory;
+    out.factory = op.factory.toLowerCase() === EIP7702_MARKER || op.factory === "0x7702" ? "0x7702" : op.factory;
     out.factoryData = op.factoryData ?? "0x";
   }
   if (op.paymaster) {
@@ -349,7 +354,7 @@ const PACKED_USER_OPERATION_TYPES = {
 export function userOperationHash(op: UserOperation, chainId: bigint, entryPoint: string, delegate?: string): string {
   const packed = packUserOperation(op);
   let initCode = packed.initCode;
-  if (initCode.toLowerCase().startsWith(EIP7702_MARKER.toLowerCase())) {
+  if (isEip7702InitCode(initCode)) {
     if (delegate === undefined) throw new Error("userOperationHash: an EIP-7702 operation needs its delegate");
     initCode = concat([delegate, `0x${initCode.slice(42)}`]);
   }

@@ -15,7 +15,6 @@ import { JsonRpcProvider, getAddress, isAddress, isHexString, type Signer } from
 
 import {
   DAY,
-  EIP7702_MARKER,
   encodePaymasterData,
   maxCostOf,
   packUserOperation,
@@ -324,7 +323,8 @@ export function parseUserOperation(value: unknown): UserOperation {
   }
   let factory: string | null = null;
   if (value.factory !== undefined && value.factory !== null && value.factory !== "0x") {
-    if (typeof value.factory === "string" && value.factory.toLowerCase() === "0x7702") factory = EIP7702_MARKER;
+    // "0x7702" stays 2 bytes, as the bundler packs it (the signature covers initCode's bytes)
+    if (typeof value.factory === "string" && value.factory.toLowerCase() === "0x7702") factory = "0x7702";
     else if (typeof value.factory === "string" && isAddress(value.factory)) factory = getAddress(value.factory);
     else throw new RpcError(RPC_ERRORS.INVALID_PARAMS, "userOperation.factory must be an address or 0x7702");
   }

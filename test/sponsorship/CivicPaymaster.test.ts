@@ -141,6 +141,12 @@ describe("CivicPaymaster (EntryPoint.handleOps)", function () {
       expect(await f.suite.permits.balanceOf(citizen.address)).to.equal(2n);
     });
 
+    it("accepts the 2-byte 0x7702 initCode that bundlers pack", async function () {
+      const op = await readyOp(f, { sender: citizen.address, factory: "0x7702", calls: [apply("short")] }, citizen);
+      expect(packUserOperation(op).initCode).to.equal("0x7702");
+      await expect(handleOps(f, op)).to.emit(f.sp.paymaster, "OperationSponsored");
+    });
+
     it("pays and records an operation whose calls revert (succeeded false)", async function () {
       const withdraw = {
         target: f.suite.addresses.PermitRegistry,
@@ -156,13 +162,12 @@ describe("CivicPaymaster (EntryPoint.handleOps)", function () {
     });
 
     it("computes the v0.8 user operation hash off chain as the EntryPoint does (7702 included)", async function () {
-      const op7702 = await sponsorOp(
-        f,
-        await newOp(f, { sender: citizen.address, factory: EIP7702_MARKER, calls: [apply("h")] }),
-      );
-      expect(userOperationHash(op7702, f.chainId, f.sp.addresses.EntryPoint, f.sp.addresses.CitizenAccount7702)).to.equal(
-        await f.sp.entryPoint.getUserOpHash(packUserOperation(op7702)),
-      );
+      for (const factory of [EIP7702_MARKER, "0x7702"]) {
+        const op7702 = await sponsorOp(f, await newOp(f, { sender: citizen.address, factory, calls: [apply("h")] }));
+        expect(
+          userOperationHash(op7702, f.chainId, f.sp.addresses.EntryPoint, f.sp.addresses.CitizenAccount7702),
+        ).to.equal(await f.sp.entryPoint.getUserOpHash(packUserOperation(op7702)));
+      }
       const owner = f.wallet("hash owner");
       const op = await newOp(f, {
         sender: await f.sp.factory.accountAddress(owner.address, 7n),
