@@ -11,7 +11,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 
-import { JsonRpcProvider, getAddress, isAddress, isHexString, type Signer } from "ethers";
+import { JsonRpcProvider, getAddress, isAddress, isHexString, type Provider, type Signer } from "ethers";
 
 import {
   DAY,
@@ -39,8 +39,10 @@ export const RPC_ERRORS = {
 } as const;
 
 export interface ServiceConfig {
-  /** The chain's JSON-RPC URL. */
-  rpcUrl: string;
+  /** The chain's JSON-RPC URL (or `provider`). */
+  rpcUrl?: string;
+  /** A provider to use instead of `rpcUrl` (tests on the in-process chain). */
+  provider?: Provider;
   paymaster: string;
   entryPoint: string;
   /** The paymaster's signer (the key CivicPaymaster.signer() names). */
@@ -82,7 +84,12 @@ const METHODS = new Set(["pm_getPaymasterStubData", "pm_getPaymasterData"]);
 
 /** Starts the service; resolves once it listens on 127.0.0.1. */
 export async function startPaymasterService(config: ServiceConfig): Promise<PaymasterService> {
-  const provider = new JsonRpcProvider(config.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true });
+  if (config.provider === undefined && config.rpcUrl === undefined) throw new Error("the service needs rpcUrl or provider");
+  const own =
+    config.provider === undefined
+      ? new JsonRpcProvider(config.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true })
+      : undefined;
+  const provider: Provider = config.provider ?? (own as Provider);
   const chainId = (await provider.getNetwork()).chainId;
   const paymaster = CivicPaymaster__factory.connect(getAddress(config.paymaster), provider);
   const paymasterAddress = await paymaster.getAddress();
@@ -205,6 +212,8 @@ export async function startPaymasterService(config: ServiceConfig): Promise<Paym
 
   async function answer(request: unknown): Promise<object | undefined> {
     const id = isObject(request) && isId(request.id) ? request.id : null;
+    // a notification (no id) gets no answer, not even an error (JSON-RPC 2.0)
+    const notification = isObject(request) && request.jsonrpc === "2.0" && !("id" in request);
     try {
       if (!isObject(request) || request.jsonrpc !== "2.0" || typeof request.method !== "string") {
         throw new RpcError(RPC_ERRORS.INVALID_REQUEST, "not a JSON-RPC 2.0 request");
@@ -217,6 +226,7 @@ export async function startPaymasterService(config: ServiceConfig): Promise<Paym
     } catch (error) {
       const e =
         error instanceof RpcError ? error : new RpcError(RPC_ERRORS.INTERNAL, `internal error: ${short(error)}`);
+      if (notification) return undefined;
       return { jsonrpc: "2.0", id, error: { code: e.code, message: e.message, ...(e.data ? { data: e.data } : {}) } };
     }
   }
@@ -276,7 +286,7 @@ export async function startPaymasterService(config: ServiceConfig): Promise<Paym
     async close() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
-      provider.destroy();
+      own?.destroy();
     },
   };
 }
