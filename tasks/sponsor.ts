@@ -7,7 +7,10 @@ const action = (name: keyof typeof import("./actions/sponsor.js")) => async () =
 });
 
 export const sponsorTasks = [
-  emptyTask("sponsor", "Gas sponsorship: fund the paymaster, its policy, the day's spending, the paymaster service").build(),
+  emptyTask(
+    "sponsor",
+    "Gas sponsorship: fund the paymaster, its policy, the day's spending, the paymaster service",
+  ).build(),
   task(["sponsor", "fund"], "Add ETH to the paymaster's EntryPoint deposit (anyone; the treasury normally)")
     .addOption(required("amount", "Amount in ETH"))
     .addOption(SIGNER)

@@ -120,7 +120,8 @@ interface ICivicPaymaster {
 
     /// @notice Sponsors or stops sponsoring operations that deploy their account through
     /// `factory` (`initCode`'s first 20 bytes, zero-padded: `0x7702000000000000000000000000000000000000`
-    /// for an EIP-7702 delegation, whether its `initCode` is `0x7702` or the 20-byte marker). Only a SPONSOR_MANAGER. Emits `SponsoredFactorySet`.
+    /// for an EIP-7702 delegation, whether its `initCode` is `0x7702` or the 20-byte marker).
+    /// Only a SPONSOR_MANAGER. Emits `SponsoredFactorySet`.
     function setSponsoredFactory(address factory, bool sponsored) external;
 
     /// @notice Sets the operations per sender per day and the daily budget in wei; from now on

@@ -20,6 +20,8 @@ import {
 
 export default buildModule("CivicEntryPoint", (m) => {
   const created = m.send("EntryPointCreate2", CREATE2_DEPLOYER, 0n, entryPointCreationCall());
-  const entryPoint = m.contractAt("EntryPoint", entryPointArtifact() as unknown as Artifact, ENTRYPOINT_V08, { after: [created] });
+  const entryPoint = m.contractAt("EntryPoint", entryPointArtifact() as unknown as Artifact, ENTRYPOINT_V08, {
+    after: [created],
+  });
   return { EntryPoint: entryPoint };
 });

@@ -10,7 +10,8 @@ net.Server.prototype.listen = function (...args) {
     if (WILDCARD.has(args[0].host) && args[0].path === undefined) args[0] = { ...args[0], host: "127.0.0.1" };
   } else if (typeof args[0] === "number" || (typeof args[0] === "string" && /^\d+$/.test(args[0]))) {
     if (typeof args[1] !== "string" || WILDCARD.has(args[1])) {
-      const rest = typeof args[1] === "string" || args[1] === undefined || args[1] === null ? args.slice(2) : args.slice(1);
+      const rest =
+        typeof args[1] === "string" || args[1] === undefined || args[1] === null ? args.slice(2) : args.slice(1);
       args = [args[0], "127.0.0.1", ...rest];
     }
   }

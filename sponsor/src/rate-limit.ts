@@ -40,7 +40,8 @@ export class RateLimiter {
     if (now - this.lastSweep < this.windowMs) return;
     this.lastSweep = now;
     for (const [key, bucket] of this.buckets) {
-      if (bucket.tokens + (now - bucket.at) * (this.requests / this.windowMs) >= this.requests) this.buckets.delete(key);
+      if (bucket.tokens + (now - bucket.at) * (this.requests / this.windowMs) >= this.requests)
+        this.buckets.delete(key);
     }
   }
 }

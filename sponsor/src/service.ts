@@ -84,7 +84,8 @@ const METHODS = new Set(["pm_getPaymasterStubData", "pm_getPaymasterData"]);
 
 /** Starts the service; resolves once it listens on 127.0.0.1. */
 export async function startPaymasterService(config: ServiceConfig): Promise<PaymasterService> {
-  if (config.provider === undefined && config.rpcUrl === undefined) throw new Error("the service needs rpcUrl or provider");
+  if (config.provider === undefined && config.rpcUrl === undefined)
+    throw new Error("the service needs rpcUrl or provider");
   const own =
     config.provider === undefined
       ? new JsonRpcProvider(config.rpcUrl, undefined, { batchMaxCount: 1, staticNetwork: true })
@@ -121,6 +122,13 @@ export async function startPaymasterService(config: ServiceConfig): Promise<Paym
     return BigInt(Math.floor(Date.now() / 1000)) + clock.offset;
   }
 
+  // The paymaster's deposit, read at most every 2 s (the EntryPoint has the last word: AA31).
+  let deposit = { value: 0n, readAt: 0 };
+  async function depositNow(): Promise<bigint> {
+    if (Date.now() - deposit.readAt > 2_000) deposit = { value: await paymaster.deposit(), readAt: Date.now() };
+    return deposit.value;
+  }
+
   /** Checks the operation as validation would; returns it with this paymaster's fields and its window. */
   async function checked(op: UserOperation) {
     const now = await chainNow();
@@ -138,14 +146,18 @@ export async function startPaymasterService(config: ServiceConfig): Promise<Paym
     const maxCost = maxCostOf(sponsored);
     const [check, deposit] = await Promise.allSettled([
       paymaster.checkOperation(packUserOperation(sponsored), maxCost, day),
-      paymaster.deposit(),
+      depositNow(),
     ]);
     if (check.status === "rejected") throw refusal(check.reason, op.sender);
     if (deposit.status === "fulfilled" && deposit.value < maxCost) {
-      throw new RpcError(RPC_ERRORS.REFUSED, `the paymaster's deposit (${deposit.value} wei) is below the operation's maximum cost (${maxCost} wei)`, {
-        reason: "DepositTooLow",
-        args: [deposit.value.toString(), maxCost.toString()],
-      });
+      throw new RpcError(
+        RPC_ERRORS.REFUSED,
+        `the paymaster's deposit (${deposit.value} wei) is below the operation's maximum cost (${maxCost} wei)`,
+        {
+          reason: "DepositTooLow",
+          args: [deposit.value.toString(), maxCost.toString()],
+        },
+      );
     }
     const [target, selector, calls] = check.value;
     return { sponsored, validAfter, validUntil, maxCost, target, selector, calls };
@@ -247,7 +259,11 @@ export async function startPaymasterService(config: ServiceConfig): Promise<Paym
     for await (const chunk of req as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size > MAX_BODY) {
-        send(res, 413, { jsonrpc: "2.0", id: null, error: { code: RPC_ERRORS.INVALID_REQUEST, message: "request too large" } });
+        send(res, 413, {
+          jsonrpc: "2.0",
+          id: null,
+          error: { code: RPC_ERRORS.INVALID_REQUEST, message: "request too large" },
+        });
         req.destroy();
         return;
       }
@@ -326,7 +342,10 @@ function parseHexData(value: unknown, name: string, fallback?: string): string {
 export function parseUserOperation(value: unknown): UserOperation {
   if (!isObject(value)) throw new RpcError(RPC_ERRORS.INVALID_PARAMS, "userOperation must be an object");
   if ("initCode" in value || "paymasterAndData" in value) {
-    throw new RpcError(RPC_ERRORS.INVALID_PARAMS, "userOperation is in the v0.6 form; EntryPoint v0.8 takes factory/paymaster fields");
+    throw new RpcError(
+      RPC_ERRORS.INVALID_PARAMS,
+      "userOperation is in the v0.6 form; EntryPoint v0.8 takes factory/paymaster fields",
+    );
   }
   if (typeof value.sender !== "string" || !isAddress(value.sender)) {
     throw new RpcError(RPC_ERRORS.INVALID_PARAMS, "userOperation.sender must be an address");

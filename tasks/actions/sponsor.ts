@@ -51,9 +51,13 @@ export async function withdraw(args: { amount: string; signer: string }, hre: Ha
     const amount = parseEth(args.amount, "amount");
     const deposit = await paymaster.deposit();
     if (amount > deposit) throw new UserError(`--amount: the deposit holds only ${formatEther(deposit)} ETH`);
-    await send(ctx, `Withdrew ${formatEther(amount)} ETH to the treasury ${await paymaster.treasury()}`, paymaster, "withdrawDeposit", [
-      amount,
-    ]);
+    await send(
+      ctx,
+      `Withdrew ${formatEther(amount)} ETH to the treasury ${await paymaster.treasury()}`,
+      paymaster,
+      "withdrawDeposit",
+      [amount],
+    );
   });
 }
 
@@ -102,11 +106,16 @@ export async function policy(
     const paymaster = await paymasterOf(ctx);
     if (args.maxOps !== "" || args.budget !== "") {
       const current = await paymaster.limits();
-      const maxOpsPerDay = args.maxOps === "" ? current.maxOpsPerDay : parseUint(args.maxOps, "max-ops", { max: 2n ** 32n - 1n });
+      const maxOpsPerDay =
+        args.maxOps === "" ? current.maxOpsPerDay : parseUint(args.maxOps, "max-ops", { max: 2n ** 32n - 1n });
       const dailyBudget = args.budget === "" ? current.dailyBudget : parseEth(args.budget, "budget");
-      await send(ctx, `Limits set: ${maxOpsPerDay} operations per sender per day, ${formatEther(dailyBudget)} ETH a day`, paymaster, "setLimits", [
-        { maxOpsPerDay, dailyBudget },
-      ]);
+      await send(
+        ctx,
+        `Limits set: ${maxOpsPerDay} operations per sender per day, ${formatEther(dailyBudget)} ETH a day`,
+        paymaster,
+        "setLimits",
+        [{ maxOpsPerDay, dailyBudget }],
+      );
     }
     for (const [option, sponsored] of [
       [args.sponsor, true],
@@ -118,11 +127,13 @@ export async function policy(
       for (const c of calls) byTarget.set(c.target, [...(byTarget.get(c.target) ?? []), c.selector]);
       for (const [target, selectors] of byTarget) {
         const names = selectors.map((s) => callName(ctx, target, s)).join(", ");
-        await send(ctx, `${sponsored ? "Sponsored" : "No longer sponsored"}: ${names}`, paymaster, "setSponsoredCalls", [
-          target,
-          selectors,
-          sponsored,
-        ]);
+        await send(
+          ctx,
+          `${sponsored ? "Sponsored" : "No longer sponsored"}: ${names}`,
+          paymaster,
+          "setSponsoredCalls",
+          [target, selectors, sponsored],
+        );
       }
     }
     if (args.serviceSigner !== "") {
@@ -142,7 +153,10 @@ export async function policy(
         ["Treasury", await paymaster.treasury()],
         ["Deposit", `${formatEther(await paymaster.deposit())} ETH`],
         ["Per sender", `${limits.maxOpsPerDay} operations a day`],
-        ["Daily budget", `${formatEther(limits.dailyBudget)} ETH (spent today: ${formatEther(await paymaster.spentOn(day))} ETH)`],
+        [
+          "Daily budget",
+          `${formatEther(limits.dailyBudget)} ETH (spent today: ${formatEther(await paymaster.spentOn(day))} ETH)`,
+        ],
         ["Paused", (await paymaster.paused()) ? "yes: nothing is sponsored" : "no"],
       ]),
     );
@@ -228,7 +242,9 @@ export async function serve(
     if (rpcUrl === "") {
       const config = connection.networkConfig;
       if (config.type !== "http") {
-        throw new UserError(`--network ${connection.networkName} is in process; serve needs an HTTP network or --rpc-url`);
+        throw new UserError(
+          `--network ${connection.networkName} is in process; serve needs an HTTP network or --rpc-url`,
+        );
       }
       rpcUrl = await config.url.getUrl();
     }

@@ -133,7 +133,9 @@ describe("Gas sponsorship end to end (anvil, alto bundler, paymaster service)", 
     alto.stdout?.on("data", (c: Buffer) => (output += c.toString()));
     alto.stderr?.on("data", (c: Buffer) => (output += c.toString()));
     const deadline = Date.now() + 60_000;
-    while ((await rpc(bundlerUrl, "eth_supportedEntryPoints", []).catch(() => ({ result: undefined }))).result === undefined) {
+    while (
+      (await rpc(bundlerUrl, "eth_supportedEntryPoints", []).catch(() => ({ result: undefined }))).result === undefined
+    ) {
       if (alto.exitCode !== null || Date.now() > deadline) throw new Error(`alto did not start:\n${output}`);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -156,9 +158,13 @@ describe("Gas sponsorship end to end (anvil, alto bundler, paymaster service)", 
   }
 
   it("funds the paymaster and shows its policy through the tasks, then serves with one command", async function () {
-    expect(await task(["sponsor", "fund", "--amount", "2"])).to.match(/Funded 2\.0 ETH: tx 0x\w+[\s\S]*Deposit now 2\.0 ETH/);
+    expect(await task(["sponsor", "fund", "--amount", "2"])).to.match(
+      /Funded 2\.0 ETH: tx 0x\w+[\s\S]*Deposit now 2\.0 ETH/,
+    );
     const policy = await task(["sponsor", "policy"]);
-    expect(policy).to.include("PermitRegistry.submitApplicationWithPermit(uint256,bytes32,uint256,uint8,bytes32,bytes32)");
+    expect(policy).to.include(
+      "PermitRegistry.submitApplicationWithPermit(uint256,bytes32,uint256,uint8,bytes32,bytes32)",
+    );
     expect(policy).to.include("SubsidyDisbursement.claim(uint256,uint256,address,uint256,bytes32[])");
     expect(policy).to.match(/Per sender\s+10 operations a day/);
 
@@ -200,7 +206,8 @@ describe("Gas sponsorship end to end (anvil, alto bundler, paymaster service)", 
     op.maxFeePerGas = BigInt(fees.standard.maxFeePerGas);
     op.maxPriorityFeePerGas = BigInt(fees.standard.maxPriorityFeePerGas);
     const extra = seven702 === undefined ? {} : { eip7702Auth: seven702.auth };
-    const pm = (method: string) => ok<Record<string, string>>(serviceUrl, method, [toRpcUserOperation(op), sp.addresses.EntryPoint, chainIdHex, {}]);
+    const pm = (method: string) =>
+      ok<Record<string, string>>(serviceUrl, method, [toRpcUserOperation(op), sp.addresses.EntryPoint, chainIdHex, {}]);
 
     const stub = await pm("pm_getPaymasterStubData");
     expect(stub.paymaster).to.equal(sp.addresses.CivicPaymaster);
@@ -233,7 +240,8 @@ describe("Gas sponsorship end to end (anvil, alto bundler, paymaster service)", 
         "eth_getUserOperationReceipt",
         [hash],
       );
-      if (receipt !== null) return { success: receipt.success, actualGasCost: BigInt(receipt.actualGasCost), userOpHash: hash };
+      if (receipt !== null)
+        return { success: receipt.success, actualGasCost: BigInt(receipt.actualGasCost), userOpHash: hash };
       if (Date.now() > deadline) throw new Error(`no receipt for ${hash}:\n${output}`);
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -260,7 +268,9 @@ describe("Gas sponsorship end to end (anvil, alto bundler, paymaster service)", 
     await (await suite.manager.connect(admin).grantRole(ROLES.PERMIT_OFFICER, licensing.address, 0)).wait();
     await (await suite.manager.connect(admin).grantRole(100n, fireAgency.address, 0)).wait();
     const fee = 50n * U;
-    await (await suite.permits.connect(licensing).definePermitType("Restaurant licence", fee, 365n * 86_400n, [100n], false)).wait();
+    await (
+      await suite.permits.connect(licensing).definePermitType("Restaurant licence", fee, 365n * 86_400n, [100n], false)
+    ).wait();
 
     const rosa = new Wallet(text("civic-ledger e2e: Rosa"), connection.ethers.provider);
     await (await suite.token.mint(rosa.address, 100n * U)).wait();
@@ -270,7 +280,12 @@ describe("Gas sponsorship end to end (anvil, alto bundler, paymaster service)", 
     const deadline = BigInt((await connection.ethers.provider.getBlock("latest"))!.timestamp) + 3_600n;
     const permit = Signature.from(
       await rosa.signTypedData(
-        { name: await suite.token.name(), version: "1", chainId: CHAIN_ID, verifyingContract: suite.addresses.TestStablecoin },
+        {
+          name: await suite.token.name(),
+          version: "1",
+          chainId: CHAIN_ID,
+          verifyingContract: suite.addresses.TestStablecoin,
+        },
         {
           Permit: [
             { name: "owner", type: "address" },
@@ -280,7 +295,13 @@ describe("Gas sponsorship end to end (anvil, alto bundler, paymaster service)", 
             { name: "deadline", type: "uint256" },
           ],
         },
-        { owner: rosa.address, spender: suite.addresses.PermitRegistry, value: fee, nonce: await suite.token.nonces(rosa.address), deadline },
+        {
+          owner: rosa.address,
+          spender: suite.addresses.PermitRegistry,
+          value: fee,
+          nonce: await suite.token.nonces(rosa.address),
+          deadline,
+        },
       ),
     );
     const document = text("Rosa's trattoria, 12 Market Street: floor plan, menu, staff");
@@ -296,7 +317,11 @@ describe("Gas sponsorship end to end (anvil, alto bundler, paymaster service)", 
       ]),
     };
     // her EOA becomes an account through an EIP-7702 authorization that the bundler carries
-    const auth = await rosa.authorize({ address: sp.addresses.CitizenAccount7702, nonce: 0n, chainId: BigInt(CHAIN_ID) });
+    const auth = await rosa.authorize({
+      address: sp.addresses.CitizenAccount7702,
+      nonce: 0n,
+      chainId: BigInt(CHAIN_ID),
+    });
     const eip7702Auth = {
       address: auth.address,
       chainId: toBeHex(auth.chainId),
@@ -345,7 +370,14 @@ describe("Gas sponsorship end to end (anvil, alto bundler, paymaster service)", 
     await (
       await suite.subsidies
         .connect(benefits)
-        .createRosterProgram(line, tree.root, 1_000n * U, now + 2n, now + 30n * 86_400n, text("farm support rules 2027"))
+        .createRosterProgram(
+          line,
+          tree.root,
+          1_000n * U,
+          now + 2n,
+          now + 30n * 86_400n,
+          text("farm support rules 2027"),
+        )
     ).wait();
     await connection.ethers.provider.send("evm_increaseTime", [5]);
     await connection.ethers.provider.send("evm_mine", []);
@@ -355,7 +387,10 @@ describe("Gas sponsorship end to end (anvil, alto bundler, paymaster service)", 
       data: suite.subsidies.interface.encodeFunctionData("claim", [1n, 0n, account, 300n * U, tree.getProof(0)]),
     };
     const factoryData = sp.factory.interface.encodeFunctionData("createAccount", [bruno.address, 0n]);
-    const result = await sponsored(await newOp(account, [claim], sp.addresses.CitizenAccountFactory, factoryData), bruno);
+    const result = await sponsored(
+      await newOp(account, [claim], sp.addresses.CitizenAccountFactory, factoryData),
+      bruno,
+    );
     expect(result.success, output).to.equal(true);
     expect(await suite.token.balanceOf(account)).to.equal(300n * U);
     expect(await suite.subsidies.isClaimed(1n, 0n)).to.equal(true);
@@ -366,12 +401,25 @@ describe("Gas sponsorship end to end (anvil, alto bundler, paymaster service)", 
   it("the service refuses what the policy does not sponsor, and bad input, with JSON-RPC errors", async function () {
     const rosa = new Wallet(text("civic-ledger e2e: Rosa"));
     const op = await newOp(rosa.address, [
-      { target: suite.addresses.BudgetLedger, data: suite.ledger.interface.encodeFunctionData("deposit", [1n, text("x")]) },
+      {
+        target: suite.addresses.BudgetLedger,
+        data: suite.ledger.interface.encodeFunctionData("deposit", [1n, text("x")]),
+      },
     ]);
-    const refused = await rpc(serviceUrl, "pm_getPaymasterData", [toRpcUserOperation(op), sp.addresses.EntryPoint, chainIdHex, {}]);
+    const refused = await rpc(serviceUrl, "pm_getPaymasterData", [
+      toRpcUserOperation(op),
+      sp.addresses.EntryPoint,
+      chainIdHex,
+      {},
+    ]);
     expect(refused.error?.code).to.equal(-32003);
     expect(refused.error?.data?.reason).to.equal("Paymaster_CallNotSponsored");
-    const wrongEntryPoint = await rpc(serviceUrl, "pm_getPaymasterStubData", [toRpcUserOperation(op), suite.addresses.BudgetLedger, chainIdHex, {}]);
+    const wrongEntryPoint = await rpc(serviceUrl, "pm_getPaymasterStubData", [
+      toRpcUserOperation(op),
+      suite.addresses.BudgetLedger,
+      chainIdHex,
+      {},
+    ]);
     expect(wrongEntryPoint.error?.code).to.equal(-32602);
   });
 

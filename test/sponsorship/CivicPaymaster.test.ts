@@ -287,9 +287,10 @@ describe("CivicPaymaster (EntryPoint.handleOps)", function () {
       await expectRefused(op, "Paymaster_QuotaExceeded", [citizen.address, await today(), 2n, 2n]);
       // another sender still has its quota; the next day the citizen has its quota again
       await connection.networkHelpers.time.increase(DAY);
-      await expect(
-        handleOps(f, await readyOp(f, { sender: citizen.address, calls: [apply("q3")] }, citizen)),
-      ).to.emit(f.sp.paymaster, "OperationSponsored");
+      await expect(handleOps(f, await readyOp(f, { sender: citizen.address, calls: [apply("q3")] }, citizen))).to.emit(
+        f.sp.paymaster,
+        "OperationSponsored",
+      );
     });
 
     it("an operation whose maximum cost exceeds what is left of the daily budget", async function () {

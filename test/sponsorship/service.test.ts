@@ -9,14 +9,7 @@ import { network } from "hardhat";
 import type { NetworkConnection } from "hardhat/types/network";
 
 import { STUB_SIGNATURE, toRpcUserOperation, type UserOperation } from "../../scripts/lib/sponsorship.js";
-import {
-  delegate7702,
-  deploySponsorFixture,
-  handleOps,
-  newOp,
-  signOp,
-  type SponsorFixture,
-} from "./fixture.js";
+import { delegate7702, deploySponsorFixture, handleOps, newOp, signOp, type SponsorFixture } from "./fixture.js";
 import { RateLimiter } from "../../sponsor/src/rate-limit.js";
 import { RPC_ERRORS, startPaymasterService, type PaymasterService } from "../../sponsor/src/service.js";
 
@@ -143,7 +136,9 @@ describe("Paymaster service (ERC-7677 over HTTP)", function () {
       [{ ...toRpcUserOperation(op), initCode: "0x" }, "userOperation is in the v0.6 form"],
     ];
     for (const [userOp, message] of broken) {
-      const e = await error(request("pm_getPaymasterStubData", [userOp, f.sp.addresses.EntryPoint, toBeHex(f.chainId)]));
+      const e = await error(
+        request("pm_getPaymasterStubData", [userOp, f.sp.addresses.EntryPoint, toBeHex(f.chainId)]),
+      );
       expect(e.code, message).to.equal(RPC_ERRORS.INVALID_PARAMS);
       expect(e.message).to.include(message);
     }
