@@ -43,6 +43,9 @@ export default defineConfig({
     npmFilesToBuild: [
       "@openzeppelin/contracts/access/manager/AccessManager.sol",
       "@openzeppelin/contracts/token/ERC20/IERC20.sol",
+      // gas sponsorship (contracts/sponsorship/): the EntryPoint v0.8 interface for typed calls;
+      // the EntryPoint itself is deployed from its published bytecode (deploy/modules/CivicEntryPoint.ts)
+      "@account-abstraction/contracts/interfaces/IEntryPoint.sol",
     ],
   },
   paths: {

@@ -28,6 +28,7 @@ import { baselinePermitMintGas, disperseGas, distributorClaimGas, easAttestGas }
 import { COLD_RESET, COLD_SET, GAS, PART, floorOf, logGas, type Floor } from "./floor.js";
 import { sparseTree } from "./merkle.js";
 import { renderMarkdown, type Row } from "./report.js";
+import { sponsorshipRows } from "./sponsorship.js";
 
 const connection = await network.create();
 const { ethers, networkHelpers } = connection;
@@ -75,7 +76,8 @@ async function fundedFreshWallet(tokens: bigint): Promise<Wallet> {
 // ------------------------------------------------------------------ deployment (Ignition)
 
 console.log("civic-ledger gas benchmark (in-process chain, Cancun, receipt gasUsed)\n");
-const { manager, token, ledger, permits, escrow, subsidies } = await deploySuite(connection);
+const suite = await deploySuite(connection);
+const { manager, token, ledger, permits, escrow, subsidies } = suite;
 
 const grants: Array<[bigint, HardhatEthersSigner]> = [
   [ROLES.BUDGET_OFFICER, budgetOfficer],
@@ -481,6 +483,10 @@ function batchFloorPerEntry(data: string, count: number): Floor {
     ]),
   );
 }
+
+// ------------------------------------------------------------------ sponsored calls (bench/sponsorship.ts)
+
+await sponsorshipRows(connection, suite, row);
 
 // ------------------------------------------------------------------ results
 

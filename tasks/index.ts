@@ -11,6 +11,7 @@ import { guardianTasks } from "./guardian.js";
 import { permitTasks } from "./permits.js";
 import { procurementTasks } from "./procurement.js";
 import { roleTasks } from "./roles.js";
+import { sponsorTasks } from "./sponsor.js";
 import { subsidyTasks } from "./subsidies.js";
 
 export const civicTasks: TaskDefinition[] = [
@@ -21,4 +22,5 @@ export const civicTasks: TaskDefinition[] = [
   ...roleTasks,
   ...guardianTasks,
   ...auditTasks,
+  ...sponsorTasks,
 ];

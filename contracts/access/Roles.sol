@@ -23,6 +23,8 @@ library Roles {
     uint64 internal constant GUARDIAN = 7;
     /// @notice The module contracts that take commitments from the ledger.
     uint64 internal constant LEDGER_CLIENT = 8;
+    /// @notice Gas sponsorship: the paymaster's policy, signer, stake and withdrawals to the treasury.
+    uint64 internal constant SPONSOR_MANAGER = 9;
     /// @notice Lowest id of a compliance check role (fire safety, zoning, ...).
     uint64 internal constant MIN_CHECK_ROLE = 100;
     /// @notice Highest id of a compliance check role (2^64 - 2; 2^64 - 1 is PUBLIC_ROLE).

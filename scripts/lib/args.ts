@@ -67,14 +67,14 @@ export function parseUint(value: string, name: string, { min = 0n, max }: { min?
   return n;
 }
 
-/** A role by name (BUDGET_OFFICER, case-insensitive) or id (0-8, or a check role 100..2^64-2). */
+/** A role by name (BUDGET_OFFICER, case-insensitive) or id (one of ROLES, or a check role 100..2^64-2). */
 export function parseRole(value: string, name = "role"): bigint {
   requireText(value, name);
   const upper = value.trim().toUpperCase();
   if (upper in ROLES) return ROLES[upper as RoleName];
   if (/^\d+$/.test(upper)) {
     const id = BigInt(upper);
-    if (id <= ROLES.LEDGER_CLIENT || (id >= MIN_CHECK_ROLE && id <= MAX_CHECK_ROLE)) return id;
+    if ((Object.values(ROLES) as bigint[]).includes(id) || (id >= MIN_CHECK_ROLE && id <= MAX_CHECK_ROLE)) return id;
   }
   throw new UserError(
     `--${name}: "${value}" is not a role (one of ${Object.keys(ROLES).join(", ")}, or a check role id ${MIN_CHECK_ROLE}..${MAX_CHECK_ROLE})`,

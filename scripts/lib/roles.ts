@@ -12,6 +12,7 @@ export const ROLES = {
   OUTCOME_VERIFIER: 6n,
   GUARDIAN: 7n,
   LEDGER_CLIENT: 8n,
+  SPONSOR_MANAGER: 9n,
 } as const;
 
 export type RoleName = keyof typeof ROLES;
