@@ -6,14 +6,26 @@ import { addressUrl, txUrl } from "../config";
 import { useI18n, type MessageKey } from "../i18n";
 import { useStatus } from "./status";
 
-/** The page's heading: sets the document title and takes the focus after a route change. */
+/** True until the first page has rendered: the first load keeps the focus where the browser put it. */
+let firstPage = true;
+
+/**
+ * The page's heading: sets the document title and, after a route change (not on the first
+ * load, so that the skip link stays the first stop), takes the focus for screen readers.
+ */
 export function PageTitle({ children, title }: { children: ReactNode; title: string }) {
   const ref = useRef<HTMLHeadingElement>(null);
   const { t } = useI18n();
   useEffect(() => {
     document.title = `${title} · ${t("site.name")}`;
-    ref.current?.focus({ preventScroll: true });
   }, [title, t]);
+  useEffect(() => {
+    if (firstPage) {
+      firstPage = false;
+      return;
+    }
+    ref.current?.focus({ preventScroll: true });
+  }, [title]);
   return (
     <h1 ref={ref} tabIndex={-1}>
       {children}

@@ -75,9 +75,13 @@ export function makeFormatters(locale: Locale): Formatters {
   };
   const numberFormat = new Intl.NumberFormat(tag);
   const dateFormat = new Intl.DateTimeFormat(tag, { dateStyle: "medium", timeZone: "UTC" });
+  // dateStyle cannot be combined with timeZoneName: the fields one by one
   const dateTimeFormat = new Intl.DateTimeFormat(tag, {
-    dateStyle: "medium",
-    timeStyle: "short",
+    year: "numeric",
+    month: "short",
+    day: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
     timeZone: "UTC",
     timeZoneName: "short",
   });

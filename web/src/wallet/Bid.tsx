@@ -150,7 +150,7 @@ function SubmitBid({
           </button>
         </div>
       )}
-      <ActionResult state={state} />
+      <ActionResult name="bid" state={state} />
     </form>
   );
 }
@@ -218,7 +218,7 @@ function RevealBid({ tenderId, account, onDone }: { tenderId: string; account: A
       <button type="submit" disabled={!account.ready || state.busy}>
         {t("bid.reveal")}
       </button>
-      <ActionResult state={state} />
+      <ActionResult name="reveal" state={state} />
     </form>
   );
 }

@@ -165,7 +165,7 @@ function ApplyForm({ account, onDone }: { account: Account; onDone(): void }) {
         {t("citizen.applyButton")}
       </button>
       {!account.ready && <p className="help">{t("wallet.connectFirst")}</p>}
-      <ActionResult state={state} />
+      <ActionResult name="apply" state={state} />
     </form>
   );
 }
@@ -221,7 +221,7 @@ export function CitizenPage({ account }: { account: Account }) {
       {address && (
         <>
           <h2 id="apps-heading">{t("citizen.applications")}</h2>
-          <ActionResult state={action.state} />
+          <ActionResult name="list" state={action.state} />
           {apps.error && <ErrorNote error={apps.error} />}
           {apps.data && <AsOf block={apps.data.block} />}
           {apps.data && apps.data.items.length === 0 && <p>{t("citizen.noApplications")}</p>}

@@ -165,7 +165,7 @@ export function ClaimPage({ programId, account }: { programId: string; account: 
             </div>
           )}
         </div>
-        <ActionResult state={state} />
+        <ActionResult name="claim" state={state} />
       </form>
     </>
   );

@@ -35,10 +35,11 @@ export function useAction() {
   return { state, run, reset: () => setState({ busy: false }) };
 }
 
-export function ActionResult({ state }: { state: ActionState }) {
+/** The outcome of the writes of one part of a page (`name`: a hook for tests and styles). */
+export function ActionResult({ state, name }: { state: ActionState; name: string }) {
   const { t } = useI18n();
   return (
-    <div aria-live="polite" className="action-result">
+    <div aria-live="polite" className="action-result" data-action={name}>
       {state.busy && <p className="loading">{t("wallet.working")}</p>}
       {state.done && (
         <p className="note note-ok" data-result="ok">
