@@ -11,15 +11,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { extname, join, normalize } from "node:path";
 
-import {
-  createPublicClient,
-  getAddress,
-  http,
-  type Abi,
-  type Address,
-  type Hex,
-  type PublicClient,
-} from "viem";
+import { createPublicClient, getAddress, http, type Abi, type Address, type Hex, type PublicClient } from "viem";
 
 import { runAudit } from "../../scripts/lib/audit/index.js";
 import {
@@ -204,7 +196,13 @@ async function movementsOf(s: Snapshot, lineId: string) {
       case "Committed":
       case "FundsReturned":
         if (is(a.lineId))
-          out.push({ ...base, amount: String(a.amount), module: a.module as string, payee: null, ref: a.ref as string });
+          out.push({
+            ...base,
+            amount: String(a.amount),
+            module: a.module as string,
+            payee: null,
+            ref: a.ref as string,
+          });
         break;
       case "Spent":
         if (is(a.lineId))
@@ -490,10 +488,7 @@ function routes(rpc: (method: string, params: unknown[]) => Promise<unknown>, ch
         return { line };
       },
     ],
-    [
-      /^budget\/lines\/(0x[0-9a-fA-F]{64})\/movements$/,
-      async (s, [id], q) => page(await movementsOf(s, id), q),
-    ],
+    [/^budget\/lines\/(0x[0-9a-fA-F]{64})\/movements$/, async (s, [id], q) => page(await movementsOf(s, id), q)],
     [
       /^tenders$/,
       async (s, _p, q) => {
@@ -511,15 +506,13 @@ function routes(rpc: (method: string, params: unknown[]) => Promise<unknown>, ch
         const holder = address(q.get("holder"), "holder");
         const hash = (q.get("documentHash") ?? "").toLowerCase();
         const permit = (await permitsOfHolder(s, holder)).find((p) => p.documentHash.toLowerCase() === hash);
-        if (permit === undefined) throw new HttpError(404, "permit_not_found", "No permit for this holder and document.");
+        if (permit === undefined)
+          throw new HttpError(404, "permit_not_found", "No permit for this holder and document.");
         return { permit };
       },
     ],
     [/^permits\/(\d+)$/, async (s, [id]) => ({ permit: await permitOf(s, uint(id)) })],
-    [
-      /^permits$/,
-      async (s, _p, q) => page(await permitsOfHolder(s, address(q.get("holder"), "holder")), q),
-    ],
+    [/^permits$/, async (s, _p, q) => page(await permitsOfHolder(s, address(q.get("holder"), "holder")), q)],
     [
       /^applications$/,
       async (s, _p, q) => {
@@ -749,7 +742,10 @@ export async function startPortalServer(options: {
 
 /** The Ignition deployment's addresses of a chain (as the portal and the indexer find them). */
 export function readAddresses(deploymentDir: string): Addresses {
-  const raw = JSON.parse(readFileSync(join(deploymentDir, "deployed_addresses.json"), "utf8")) as Record<string, string>;
+  const raw = JSON.parse(readFileSync(join(deploymentDir, "deployed_addresses.json"), "utf8")) as Record<
+    string,
+    string
+  >;
   const pick = (name: keyof Addresses) => getAddress(raw[`CivicLedger#${name}`]);
   return {
     AccessManager: pick("AccessManager"),

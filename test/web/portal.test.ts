@@ -49,7 +49,8 @@ const LAUNCH_ARGS = [
 const PORTAL_LINE = encodeBytes32String("PORTAL-2028");
 
 function chromiumPath(): string {
-  for (const candidate of ["/usr/bin/chromium", "/usr/bin/chromium-browser"]) if (existsSync(candidate)) return candidate;
+  for (const candidate of ["/usr/bin/chromium", "/usr/bin/chromium-browser"])
+    if (existsSync(candidate)) return candidate;
   return execFileSync("sh", ["-c", "command -v chromium || command -v chromium-browser"], { encoding: "utf8" }).trim();
 }
 
@@ -112,18 +113,30 @@ describe("Portal in a browser (chromium, anvil, the API computed from the chain)
     await done(suite.token.connect(treasury).mint(treasury.address, usd(500_000)));
     await done(suite.token.connect(treasury).approve(suite.addresses.BudgetLedger, usd(500_000)));
     await done(suite.ledger.connect(treasury).deposit(usd(500_000), encodeBytes32String("PORTAL-CASH")));
-    await done(suite.ledger.connect(actor("finance")).createLine(PORTAL_LINE, 2028, usd(400_000), "Portal services 2028"));
     await done(
-      suite.permits.connect(actor("licensing")).definePermitType("Food cart licence", usd(25), 90n * DAY, [100n], false),
+      suite.ledger.connect(actor("finance")).createLine(PORTAL_LINE, 2028, usd(400_000), "Portal services 2028"),
+    );
+    await done(
+      suite.permits
+        .connect(actor("licensing"))
+        .definePermitType("Food cart licence", usd(25), 90n * DAY, [100n], false),
     );
     ids.permitType = (await suite.permits.counts())[0];
     const now = BigInt((await connection.ethers.provider.getBlock("latest"))!.timestamp);
     await done(
       suite.escrow
         .connect(actor("procurement"))
-        .createTender(PORTAL_LINE, text("footbridge specification"), usd(50_000), usd(100), now + 7n * DAY, now + 10n * DAY, 500, 1, [
-          { shareBps: 10_000, duration: 30n * DAY, descriptionHash: text("the whole footbridge") },
-        ]),
+        .createTender(
+          PORTAL_LINE,
+          text("footbridge specification"),
+          usd(50_000),
+          usd(100),
+          now + 7n * DAY,
+          now + 10n * DAY,
+          500,
+          1,
+          [{ shareBps: 10_000, duration: 30n * DAY, descriptionHash: text("the whole footbridge") }],
+        ),
     );
     ids.tender = await suite.escrow.tenderCount();
     ids.program = (await suite.subsidies.programCount()) + 1n;
@@ -138,7 +151,14 @@ describe("Portal in a browser (chromium, anvil, the API computed from the chain)
     await done(
       suite.subsidies
         .connect(actor("benefits"))
-        .createRosterProgram(PORTAL_LINE, roster.header.root, BigInt(roster.header.total), now, now + 60n * DAY, text("portal roster")),
+        .createRosterProgram(
+          PORTAL_LINE,
+          roster.header.root,
+          BigInt(roster.header.total),
+          now,
+          now + 60n * DAY,
+          text("portal roster"),
+        ),
     );
     symbol = await suite.token.symbol();
     server = await startPortalServer({
@@ -231,7 +251,9 @@ describe("Portal in a browser (chromium, anvil, the API computed from the chain)
     }
     expect(await page.locator("tbody tr[data-line]").count()).to.equal(shown);
     for (const [field, value] of Object.entries(totals)) {
-      expect(await page.locator(`[data-total="${field}"] data`).getAttribute("value"), field).to.equal(value.toString());
+      expect(await page.locator(`[data-total="${field}"] data`).getAttribute("value"), field).to.equal(
+        value.toString(),
+      );
     }
     const block = Number(await page.locator(".as-of").getAttribute("data-block"));
     expect(block).to.equal(await connection.ethers.provider.getBlockNumber());
@@ -266,7 +288,13 @@ describe("Portal in a browser (chromium, anvil, the API computed from the chain)
     const agreement = await escrow.getAgreement(tender.agreementId);
     expect(await page.locator('[data-field="price"] data').getAttribute("value")).to.equal(agreement.price.toString());
     const kinds = await page.locator(".timeline li").evaluateAll((els) => els.map((e) => e.getAttribute("data-kind")));
-    expect(kinds).to.include.members(["TenderCreated", "BidSubmitted", "BidRevealed", "TenderAwarded", "MilestonePaid"]);
+    expect(kinds).to.include.members([
+      "TenderCreated",
+      "BidSubmitted",
+      "BidRevealed",
+      "TenderAwarded",
+      "MilestonePaid",
+    ]);
     await page.screenshot({ path: join(SCREENSHOTS, "tender.png"), fullPage: true });
 
     await page.goto(`${server.url}/#/subsidies`);
@@ -331,7 +359,8 @@ describe("Portal in a browser (chromium, anvil, the API computed from the chain)
       const page = await open(context, route);
       const width = await page.evaluate(() => document.documentElement.scrollWidth);
       expect(width, `#/${route} is ${width} px wide`).to.be.at.most(375);
-      if (route === "budget/2027") await page.screenshot({ path: join(SCREENSHOTS, "phone-budget.png"), fullPage: true });
+      if (route === "budget/2027")
+        await page.screenshot({ path: join(SCREENSHOTS, "phone-budget.png"), fullPage: true });
       await page.close();
     }
     // the skip link is the first stop of the keyboard and moves the focus to the content
@@ -416,12 +445,16 @@ describe("Portal in a browser (chromium, anvil, the API computed from the chain)
       // withdraw: a second application, then withdrawn; the fee comes back
       const second = join(dir, "second-cart.pdf");
       writeFileSync(second, "A second cart");
+      await page.getByLabel("Permit type").selectOption(ids.permitType.toString());
       await page.getByLabel("Your document").setInputFiles(second);
       await page.getByRole("button", { name: "Apply and pay the fee" }).click();
       await applied.waitFor();
       const secondId = (await permits.counts())[1];
       const afterApply = await token.balanceOf(who.citizen.address);
-      await page.locator(`tr[data-application="${secondId}"]`).getByRole("button", { name: /Withdraw/ }).click();
+      await page
+        .locator(`tr[data-application="${secondId}"]`)
+        .getByRole("button", { name: /Withdraw/ })
+        .click();
       await page.locator(`tr[data-application="${secondId}"][data-status="Withdrawn"]`).waitFor();
       expect((await token.balanceOf(who.citizen.address)) - afterApply).to.equal(usd(25));
     });
@@ -432,7 +465,9 @@ describe("Portal in a browser (chromium, anvil, the API computed from the chain)
       const verifier = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await open(verifier, `permits/${permitId}`);
       const payload = (await page.locator("[data-qr-payload]").getAttribute("data-qr-payload"))!;
-      expect(payload).to.include(`#/permits/${permitId}?chain=${CHAIN_ID}&registry=${scenario.suite.addresses.PermitRegistry}`);
+      expect(payload).to.include(
+        `#/permits/${permitId}?chain=${CHAIN_ID}&registry=${scenario.suite.addresses.PermitRegistry}`,
+      );
       await page.locator("img.qr").waitFor();
       await page.screenshot({ path: join(SCREENSHOTS, "permit.png"), fullPage: true });
 
@@ -480,7 +515,9 @@ describe("Portal in a browser (chromium, anvil, the API computed from the chain)
       ]);
       const secretPath = join(dir, download.suggestedFilename());
       await download.saveAs(secretPath);
-      expect(download.suggestedFilename()).to.equal(`chain-${CHAIN_ID}-tender-${ids.tender}-${firm.account.address}.json`);
+      expect(download.suggestedFilename()).to.equal(
+        `chain-${CHAIN_ID}-tender-${ids.tender}-${firm.account.address}.json`,
+      );
       const secret = readBidSecret(secretPath); // the CLI's reader: same format, seal checked
       expect(secret.price).to.equal(41_250_500_000n);
       expect(secret.proposalHash).to.equal(keccak256(readFileSync(proposal)));

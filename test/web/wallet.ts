@@ -16,7 +16,9 @@ export interface TestWallet {
 
 const ICON =
   "data:image/svg+xml;base64," +
-  Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32"><rect width="32" height="32" fill="#0b4f8a"/></svg>').toString("base64");
+  Buffer.from(
+    '<svg xmlns="http://www.w3.org/2000/svg" width="32" height="32"><rect width="32" height="32" fill="#0b4f8a"/></svg>',
+  ).toString("base64");
 
 /** The script that runs in the page before any of the portal's. */
 const INJECTED = `(() => {
